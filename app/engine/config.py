@@ -1,0 +1,150 @@
+"""The training settings: one table of names, types and ranges, and the validated config.
+
+`SETTINGS` is the single description of every hyper-parameter. The engine checks a
+config against it, the server validates every payload against it, and the page
+fetches it to build its controls. A bad value raises ValueError with a message
+that names the setting.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from .activations import ACTIVATION_NAMES
+from .network import MAX_HIDDEN_LAYERS, MAX_NEURONS
+from .problems import PROBLEM_NAMES
+
+MAX_SEED = 2**32 - 1
+
+#: name -> description; "kind" is one of choice, number, integer, layout.
+SETTINGS: dict[str, dict[str, Any]] = {
+    "problem": {
+        "kind": "choice", "choices": list(PROBLEM_NAMES), "default": "xor",
+        "label": "Problem", "help": "The Boolean function of the two inputs to learn.",
+    },
+    "hidden": {
+        "kind": "layout", "default": [2], "min_layers": 1, "max_layers": MAX_HIDDEN_LAYERS,
+        "min": 1, "max": MAX_NEURONS,
+        "label": "Hidden layers", "help": "Neurons per hidden layer, front to back (e.g. 3,2).",
+    },
+    "activation": {
+        "kind": "choice", "choices": list(ACTIVATION_NAMES), "default": "sigmoid",
+        "label": "Activation", "help": "σ(x) = 1/(1+e^-x), or tanh with σ' = 1 - tanh².",
+    },
+    "eta": {
+        "kind": "number", "default": 0.5, "min": 0.0, "max": 1e6, "symbol": "η",
+        "label": "Learning rate η", "help": "Δw = η·δ·x: the size of each step down the gradient.",
+    },
+    "alpha": {
+        "kind": "number", "default": 0.0, "min": 0.0, "max": 0.99, "symbol": "α",
+        "label": "Momentum α", "help": "Δw(n) = η·δ·x + α·Δw(n-1); 0 turns momentum off.",
+    },
+    "mode": {
+        "kind": "choice", "choices": ["online", "batch"], "default": "online",
+        "label": "Updates", "help": "online: after every pattern; batch: once per epoch, summed.",
+    },
+    "init_range": {
+        "kind": "number", "default": 1.0, "min": 0.0, "max": 10.0, "symbol": "r₀",
+        "label": "Initial range", "help": "Initial weights are uniform in [-range, range].",
+    },
+    "seed": {
+        "kind": "integer", "default": 1, "min": 0, "max": MAX_SEED,
+        "label": "Seed",
+        "help": "Chooses the initial weights (and random samples): same seed, same run.",
+    },
+    "sampling": {
+        "kind": "choice", "choices": ["patterns", "random"], "default": "patterns",
+        "label": "Inputs", "help": "patterns: the 4 corners; random: the 1996 applet's random "
+        "points in the unit square, target from the rounded inputs.",
+    },
+}
+
+
+def check_setting(name: str, value: Any) -> Any:
+    """Return `value` checked and normalised for setting `name`; raise ValueError naming it."""
+    if name not in SETTINGS:
+        raise ValueError(f"unknown setting {name!r}; known: {', '.join(SETTINGS)}")
+    spec = SETTINGS[name]
+    kind = spec["kind"]
+    if kind == "choice":
+        if not isinstance(value, str) or value not in spec["choices"]:
+            raise ValueError(f"{name}: {value!r} is not one of {', '.join(spec['choices'])}")
+        return value
+    if kind == "layout":
+        if isinstance(value, str):
+            try:
+                value = [int(part) for part in value.split(",")]
+            except ValueError:
+                raise ValueError(f"{name}: {value!r} is not a list of neuron counts") from None
+        if not isinstance(value, list | tuple):
+            raise ValueError(f"{name}: need a list of neuron counts, got {type(value).__name__}")
+        if not spec["min_layers"] <= len(value) <= spec["max_layers"]:
+            raise ValueError(
+                f"{name}: need {spec['min_layers']} to {spec['max_layers']} layers, "
+                f"got {len(value)}"
+            )
+        for n in value:
+            if isinstance(n, bool) or not isinstance(n, int) or not spec["min"] <= n <= spec["max"]:
+                raise ValueError(
+                    f"{name}: each layer needs {spec['min']} to {spec['max']} neurons, got {n!r}"
+                )
+        return list(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{name}: need a number, got {type(value).__name__}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{name}: need a finite number, got {value!r}")
+    if kind == "integer" and isinstance(value, float) and not value.is_integer():
+        raise ValueError(f"{name}: need a whole number, got {value!r}")
+    if not spec["min"] <= value <= spec["max"]:
+        raise ValueError(f"{name}: {value!r} is outside [{spec['min']}, {spec['max']}]")
+    return int(value) if kind == "integer" else float(value)
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """A validated set of training settings (see `SETTINGS` for each one's meaning)."""
+
+    problem: str = "xor"
+    hidden: tuple[int, ...] = (2,)
+    activation: str = "sigmoid"
+    eta: float = 0.5
+    alpha: float = 0.0
+    mode: str = "online"
+    init_range: float = 1.0
+    seed: int = 1
+    sampling: str = "patterns"
+
+    def __post_init__(self) -> None:
+        for name in SETTINGS:
+            value = check_setting(name, getattr(self, name))
+            if name == "hidden":
+                value = tuple(value)
+            object.__setattr__(self, name, value)
+
+    @classmethod
+    def from_dict(
+        cls, values: Mapping[str, Any], base: TrainingConfig | None = None
+    ) -> TrainingConfig:
+        """A config from `values` over `base` (defaults if None); unknown names are errors."""
+        if not isinstance(values, Mapping):
+            raise ValueError(f"settings: need an object of settings, got {type(values).__name__}")
+        for name in values:
+            if name not in SETTINGS:
+                raise ValueError(f"unknown setting {name!r}; known: {', '.join(SETTINGS)}")
+        merged = (base or cls()).to_dict()
+        merged.update(values)
+        return cls(**merged)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The settings as JSON-ready values."""
+        data = asdict(self)
+        data["hidden"] = list(self.hidden)
+        return data
+
+    @property
+    def batch(self) -> bool:
+        """True for batch updates (once per epoch)."""
+        return self.mode == "batch"

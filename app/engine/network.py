@@ -1,0 +1,122 @@
+"""A feed-forward network as plain data: layer sizes and one flat vector of weights.
+
+Layer l's weights form a matrix with one row per neuron and one column per input,
+the bias weight last (its input is the constant 1). All layers are stored back to
+back in one flat float64 vector so compiled kernels can walk them; `layers()` hands
+out matrix views into it. In the 2-2-1 net, layer 0 holds the hidden weights v and
+layer 1 the output weights w of the derivation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+INPUTS = 2
+OUTPUTS = 1
+MAX_HIDDEN_LAYERS = 3
+MAX_NEURONS = 8
+
+
+def check_hidden(hidden: Sequence[int]) -> tuple[int, ...]:
+    """Validate a hidden layout (1 to 3 layers of 1 to 8 neurons); raise ValueError naming it."""
+    layout = tuple(hidden)
+    if not 1 <= len(layout) <= MAX_HIDDEN_LAYERS:
+        raise ValueError(f"hidden: need 1 to {MAX_HIDDEN_LAYERS} hidden layers, got {len(layout)}")
+    for n in layout:
+        if isinstance(n, bool) or not isinstance(n, int | np.integer) or not 1 <= n <= MAX_NEURONS:
+            raise ValueError(f"hidden: each layer needs 1 to {MAX_NEURONS} neurons, got {n!r}")
+    return tuple(int(n) for n in layout)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Neuron counts per layer, input first: (2, 2, 1) for the default 2-2-1 net."""
+
+    sizes: tuple[int, ...]
+
+    @classmethod
+    def from_hidden(cls, hidden: Sequence[int]) -> Shape:
+        """The shape 2-h1-...-1 for a validated hidden layout."""
+        return cls((INPUTS, *check_hidden(hidden), OUTPUTS))
+
+    @property
+    def hidden(self) -> tuple[int, ...]:
+        """Neurons per hidden layer."""
+        return self.sizes[1:-1]
+
+    @property
+    def layer_shapes(self) -> list[tuple[int, int]]:
+        """(neurons, inputs + 1) of each weight layer, front to back."""
+        return [(self.sizes[i + 1], self.sizes[i] + 1) for i in range(len(self.sizes) - 1)]
+
+    @property
+    def weight_count(self) -> int:
+        """Number of weights, biases included."""
+        return sum(n * m for n, m in self.layer_shapes)
+
+    @property
+    def weight_offsets(self) -> np.ndarray:
+        """Start of each layer in the flat vector, plus the total at the end."""
+        counts = [n * m for n, m in self.layer_shapes]
+        return np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+
+    @property
+    def neuron_count(self) -> int:
+        """Number of neurons, inputs included (the length of an activation buffer)."""
+        return sum(self.sizes)
+
+    def layers(self, flat: np.ndarray) -> list[np.ndarray]:
+        """Matrix views of each layer's weights in `flat` (writes go through)."""
+        offsets = self.weight_offsets
+        return [
+            flat[offsets[i] : offsets[i + 1]].reshape(shape)
+            for i, shape in enumerate(self.layer_shapes)
+        ]
+
+    def flatten(self, layers: Sequence[Sequence[Sequence[float]]]) -> np.ndarray:
+        """A flat weight vector from nested lists (layers of neuron rows, bias last).
+
+        Raises ValueError saying which layer or row has the wrong shape, or which
+        weight is not a finite number.
+        """
+        if not isinstance(layers, list | tuple) or len(layers) != len(self.layer_shapes):
+            got = len(layers) if isinstance(layers, list | tuple) else type(layers).__name__
+            raise ValueError(
+                f"weights: need {len(self.layer_shapes)} layers for shape "
+                f"{'-'.join(map(str, self.sizes))}, got {got}"
+            )
+        parts = []
+        for i, (layer, (rows, cols)) in enumerate(zip(layers, self.layer_shapes, strict=True)):
+            if not isinstance(layer, list | tuple) or len(layer) != rows:
+                raise ValueError(f"weights: layer {i} needs {rows} neuron rows")
+            for j, row in enumerate(layer):
+                if not isinstance(row, list | tuple) or len(row) != cols:
+                    raise ValueError(
+                        f"weights: layer {i} row {j} needs {cols} numbers "
+                        f"({cols - 1} inputs and the bias last)"
+                    )
+                for k, x in enumerate(row):
+                    ok = isinstance(x, int | float) and not isinstance(x, bool)
+                    if not ok or not np.isfinite(x):
+                        raise ValueError(
+                            f"weights: layer {i} row {j} column {k} is {x!r}, not a finite number"
+                        )
+                parts.extend(float(x) for x in row)
+        return np.array(parts, dtype=np.float64)
+
+    def nest(self, flat: np.ndarray) -> list[list[list[float]]]:
+        """Nested lists (layers of neuron rows, bias last) from a flat weight vector."""
+        return [layer.tolist() for layer in self.layers(flat)]
+
+
+def initial_weights(shape: Shape, seed: int, init_range: float = 1.0) -> np.ndarray:
+    """Weights drawn uniformly from [-init_range, init_range] with `numpy.random.default_rng(seed)`.
+
+    The draw is in flat order (layer by layer, row by row, bias last), so the same
+    seed always gives the same net.
+    """
+    rng = np.random.default_rng(seed)
+    return rng.uniform(-init_range, init_range, shape.weight_count)
