@@ -416,7 +416,7 @@ class Trainer:
         trainer._epoch_close = bool(state.get("epoch_close", True))
         if "rng" in state:
             try:
-                trainer._rng.bit_generator.state = _field(state, "rng", dict)
+                trainer._rng.bit_generator.state = _rng_from_json(_field(state, "rng", dict))
             except (TypeError, ValueError, KeyError) as error:
                 raise ValueError(f"rng: not a generator state ({error})") from None
         if config.sampling == "random" and "inputs" in state:
@@ -433,7 +433,24 @@ RANDOM_CHUNK = 1 << 16
 
 
 def _jsonable_rng(state: dict) -> dict:
-    return {k: (_jsonable_rng(v) if isinstance(v, dict) else v) for k, v in state.items()}
+    """The generator's state with its integers as decimal strings.
+
+    PCG64's state holds 128-bit integers, which JavaScript's JSON.parse would round:
+    as strings they survive a trip through the page and back.
+    """
+    return {
+        k: _jsonable_rng(v) if isinstance(v, dict) else str(v) if isinstance(v, int) else v
+        for k, v in state.items()
+    }
+
+
+def _rng_from_json(state: dict) -> dict:
+    """Inverse of `_jsonable_rng`: decimal strings back to integers."""
+    return {
+        k: _rng_from_json(v) if isinstance(v, dict)
+        else int(v) if isinstance(v, str) and v.isdigit() else v
+        for k, v in state.items()
+    }
 
 
 def _field(state: dict, name: str, kind: type) -> Any:
