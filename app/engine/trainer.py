@@ -205,10 +205,14 @@ class Trainer:
                 self.dw[:] = [x for m in trace.change for row in m for x in row]
                 self.acc[:] = 0.0
             else:
-                self.acc += np.array([x for m in trace.learning for row in m for x in row])
+                # inf + -inf is nan here, as in the kernels; divergence is reported, not warned
+                with np.errstate(all="ignore"):
+                    self.acc += np.array([x for m in trace.learning for row in m for x in row])
         else:
             self.dw[:] = [x for m in trace.change for row in m for x in row]
         self.w[:] = flat_after
+        if not np.all(np.isfinite(self.w)):  # report at once, not only at the epoch's end
+            self.status = DIVERGED_STATE
         if not abs(trace.e) < CONVERGENCE_ERROR:
             self._epoch_close = False
         self.pending = None
@@ -370,11 +374,12 @@ class Trainer:
         """∂L/∂w of the loss L = mean of ½e² over the 4 patterns: mean of -δ·x (flat)."""
         layers = [m.tolist() for m in self.layers]
         total = np.zeros_like(self.w)
-        for s, d in zip(PATTERNS.tolist(), self._eval_targets.tolist(), strict=True):
-            t = trace_pattern(layers, layers, None, s, d, self.config.activation, 0.0, 0.0,
-                              0, 0, apply_batch=False)
-            total += np.array([x for m in t.gradient for row in m for x in row])
-        return total / 4.0
+        with np.errstate(all="ignore"):  # diverged weights give nan, never a warning
+            for s, d in zip(PATTERNS.tolist(), self._eval_targets.tolist(), strict=True):
+                t = trace_pattern(layers, layers, None, s, d, self.config.activation, 0.0, 0.0,
+                                  0, 0, apply_batch=False)
+                total += np.array([x for m in t.gradient for row in m for x in row])
+            return total / 4.0
 
     # ----- export -------------------------------------------------------------------
 
