@@ -1,0 +1,112 @@
+// Where the network's neurons and weights go on the canvas, and what is under the pointer. Pure.
+import { sub, sup } from "./format.js";
+
+/** Neuron counts per layer (inputs first) from the frame's weights: [[...rows]] per layer. */
+export function sizesFromWeights(weights) {
+  if (!weights || !weights.length) return [2, 2, 1];
+  return [weights[0][0].length - 1, ...weights.map((layer) => layer.length)];
+}
+
+/** The derivation's symbol of a neuron: s₁ s₂ for inputs, h for hidden, r for the output. */
+export function neuronLabel(sizes, layer, index) {
+  if (layer === 0) return `s${sub(index + 1)}`;
+  if (layer === sizes.length - 1) return sizes[layer] === 1 ? "r" : `r${sub(index + 1)}`;
+  const hiddenLayers = sizes.length - 2;
+  return hiddenLayers === 1 ? `h${sub(index + 1)}` : `h${sup(layer)}${sub(index + 1)}`;
+}
+
+/**
+ * The derivation's symbol of a weight: v into hidden neurons, w into the output; subscript
+ * neuron,input with input 0 for the bias (its constant input 1). `layer` is the weight layer.
+ */
+export function weightLabel(sizes, layer, neuron, input) {
+  const weightLayers = sizes.length - 1;
+  const last = layer === weightLayers - 1;
+  const name = last ? "w" : weightLayers > 2 ? `v${sup(layer + 1)}` : "v";
+  const from = input === sizes[layer] ? 0 : input + 1;
+  return `${name}${sub(neuron + 1)},${sub(from)}`;
+}
+
+/**
+ * Positions for a network of `sizes` in a box of width × height (CSS pixels).
+ * Returns {radius, nodes, edges}: nodes {layer, index, x, y, bias, label}; a bias node "1"
+ * sits under every layer but the last; edges {layer, neuron, input, x1, y1, x2, y2, label}
+ * for weight layer `layer` (neuron row, input column, the bias column last).
+ */
+export function networkLayout(sizes, width, height, pad = 28) {
+  const columns = sizes.length;
+  const rows = Math.max(...sizes.map((n, l) => n + (l < columns - 1 ? 1 : 0)));
+  const radius = Math.max(9, Math.min(34, (height - 2 * pad) / (rows * 2.6), (width - 2 * pad) / (columns * 4)));
+  const left = pad + radius;
+  const right = width - pad - radius;
+  const x = (l) => (columns === 1 ? width / 2 : left + ((right - left) * l) / (columns - 1));
+  const top = pad + radius;
+  const bottom = height - pad - radius;
+  const nodes = [];
+  const byKey = new Map();
+  sizes.forEach((n, layer) => {
+    const count = n + (layer < columns - 1 ? 1 : 0);
+    for (let i = 0; i < count; i++) {
+      const spacing = rows > 1 ? (bottom - top) / (rows - 1) : 0;
+      const y = (top + bottom) / 2 + (i - (count - 1) / 2) * spacing;
+      const bias = i === n;
+      const node = { layer, index: i, x: x(layer), y, bias, label: bias ? "1" : neuronLabel(sizes, layer, i) };
+      nodes.push(node);
+      byKey.set(`${layer}:${i}`, node);
+    }
+  });
+  const edges = [];
+  for (let layer = 0; layer < columns - 1; layer++) {
+    for (let neuron = 0; neuron < sizes[layer + 1]; neuron++) {
+      for (let input = 0; input <= sizes[layer]; input++) {
+        const a = byKey.get(`${layer}:${input}`);
+        const b = byKey.get(`${layer + 1}:${neuron}`);
+        edges.push({ layer, neuron, input, x1: a.x, y1: a.y, x2: b.x, y2: b.y, label: weightLabel(sizes, layer, neuron, input) });
+      }
+    }
+  }
+  return { sizes, width, height, radius, nodes, edges };
+}
+
+/** Distance from point (px, py) to the segment (x1, y1)-(x2, y2). */
+export function segmentDistance(px, py, x1, y1, x2, y2) {
+  const dx = x2 - x1;
+  const dy = y2 - y1;
+  const len2 = dx * dx + dy * dy;
+  const t = len2 ? Math.max(0, Math.min(1, ((px - x1) * dx + (py - y1) * dy) / len2)) : 0;
+  return Math.hypot(px - (x1 + t * dx), py - (y1 + t * dy));
+}
+
+/**
+ * What is at (x, y): {kind: "neuron", layer, index} (bias nodes are not selectable),
+ * {kind: "weight", layer, neuron, input}, or null. Neurons win over weights.
+ */
+export function hitTest(layout, x, y, slack = 6) {
+  for (const n of layout.nodes) {
+    if (!n.bias && Math.hypot(x - n.x, y - n.y) <= layout.radius + 2) return { kind: "neuron", layer: n.layer, index: n.index };
+  }
+  let best = null;
+  let bestDistance = slack;
+  for (const e of layout.edges) {
+    // ignore the parts hidden under the circles
+    const d = segmentDistance(x, y, e.x1, e.y1, e.x2, e.y2);
+    const inside = Math.hypot(x - e.x1, y - e.y1) < layout.radius || Math.hypot(x - e.x2, y - e.y2) < layout.radius;
+    if (!inside && d <= bestDistance) {
+      best = e;
+      bestDistance = d;
+    }
+  }
+  return best && { kind: "weight", layer: best.layer, neuron: best.neuron, input: best.input };
+}
+
+/** Where to print a weight's value on its line: at `t` of the way, staggered by input to avoid overlaps. */
+export function edgeLabelPoint(edge, sizes) {
+  const t = 0.28 + 0.16 * ((edge.input % 3) / 2);
+  return { x: edge.x1 + (edge.x2 - edge.x1) * t, y: edge.y1 + (edge.y2 - edge.y1) * t };
+}
+
+/** Same selection? (null-safe). */
+export function sameSelection(a, b) {
+  if (!a || !b) return a === b;
+  return a.kind === b.kind && a.layer === b.layer && a.index === b.index && a.neuron === b.neuron && a.input === b.input;
+}
