@@ -1,0 +1,63 @@
+"""`backprop-xor serve` (also plain `backprop-xor`): start the web server.
+
+The server module (and with it Flask) is imported only here, when the command
+runs, so `train`, `check` and `sweep` start fast and work without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from typing import Any
+
+from .common import UsageError, whole
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 5000
+
+#: A message-queue URL: a scheme, then "://" and something (redis://host:6379/0, ...).
+QUEUE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """The server's options (shared by `serve` and the bare command's defaults)."""
+    parser.add_argument("--host", default=DEFAULT_HOST,
+                        help=f"address to listen on (default {DEFAULT_HOST}: this machine only)")
+    parser.add_argument("--port", type=whole(0, 65535), default=DEFAULT_PORT,
+                        help=f"port to listen on, 0 for any free one (default {DEFAULT_PORT})")
+    parser.add_argument("--open", action="store_true", help="open the page in a browser")
+    parser.add_argument("--message-queue", default=None, metavar="URL",
+                        help="message queue joining several servers, e.g. redis://localhost:6379")
+
+
+def add_parser(commands: Any) -> None:
+    """Register the `serve` command."""
+    parser = commands.add_parser(
+        "serve", help="start the web page's server (the default command)",
+        description="Serve the page where each browser tab trains its own network.",
+    )
+    add_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate the options, then import and start the server; its exit code."""
+    host = getattr(args, "host", DEFAULT_HOST)
+    port = getattr(args, "port", DEFAULT_PORT)
+    open_browser = bool(getattr(args, "open", False))
+    queue = getattr(args, "message_queue", None)
+    if not host or any(c.isspace() for c in host):
+        raise UsageError(f"--host: need an address such as 127.0.0.1, got {host!r}")
+    if queue is not None and not QUEUE_URL.match(queue):
+        raise UsageError(
+            f"--message-queue: need a URL such as redis://localhost:6379, got {queue!r}"
+        )
+    try:
+        from app.web.server import serve
+    except ImportError as error:
+        raise ServerMissing(f"the web server cannot be loaded: {error}") from None
+    return int(serve(host=host, port=port, open_browser=open_browser, message_queue=queue) or 0)
+
+
+class ServerMissing(Exception):
+    """The server module or one of its dependencies cannot be imported."""
