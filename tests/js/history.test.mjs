@@ -1,27 +1,21 @@
 import test from "node:test";
 import assert from "node:assert/strict";
-import { mergeHistory, halve, mergeMarks } from "../../static/js/history.js";
+import { mergeHistory, mergeMarks } from "../../static/js/history.js";
 
-test("new points are appended, repeats skipped, reset replaces", () => {
-  let pts = mergeHistory([], { reset: true, points: [[0, 1, 1, 1]] });
-  pts = mergeHistory(pts, { reset: false, points: [[0, 1, 1, 1], [10, 0.5, 0.9, 0.6]] });
-  assert.deepEqual(pts, [[0, 1, 1, 1], [10, 0.5, 0.9, 0.6]]);
+test("reset replaces, start cuts and appends (the growing last point is resent)", () => {
+  let pts = mergeHistory([], { reset: true, start: 0, points: [[0, 1, 1, 1], [1, 0.9, 0.9, 0.9]] });
+  assert.deepEqual(pts, [[0, 1, 1, 1], [1, 0.9, 0.9, 0.9]]);
+  const before = pts;
+  pts = mergeHistory(pts, { reset: false, start: 1, points: [[2, 0.5, 0.9, 0.6], [3, 0.4, 0.5, 0.4]] });
+  assert.deepEqual(pts, [[0, 1, 1, 1], [2, 0.5, 0.9, 0.6], [3, 0.4, 0.5, 0.4]]);
+  assert.equal(before.length, 2, "the old array is untouched");
   assert.deepEqual(mergeHistory(pts, null), pts);
-  assert.deepEqual(mergeHistory(pts, { reset: true, points: [] }), []);
+  assert.deepEqual(mergeHistory(pts, { reset: true, start: 0, points: [] }), []);
+  assert.equal(mergeHistory(pts, { reset: false, points: [[9, 0, 0, 0]] }).length, 4, "no start: append");
 });
 
-test("too many points are merged pairwise keeping min, max and the later last", () => {
-  assert.deepEqual(halve([[1, 0.2, 0.4, 0.3], [2, 0.1, 0.3, 0.15], [3, 0.05, 0.06, 0.05]]),
-    [[2, 0.1, 0.4, 0.15], [3, 0.05, 0.06, 0.05]]);
-  const many = Array.from({ length: 50 }, (_, i) => [i, i, i, i]);
-  const kept = mergeHistory([], { reset: true, points: many }, 16);
-  assert.ok(kept.length <= 16);
-  assert.equal(kept[kept.length - 1][0], 49);
-  assert.equal(kept[0][1], 0);
-});
-
-test("marks merge without duplicates", () => {
-  const m = mergeMarks([{ epoch: 1, kind: "back" }], [{ epoch: 1, kind: "back" }, { epoch: 5, kind: "settings" }], false);
-  assert.deepEqual(m, [{ epoch: 1, kind: "back" }, { epoch: 5, kind: "settings" }]);
-  assert.deepEqual(mergeMarks(m, [], true), []);
+test("marks: a list replaces, null keeps", () => {
+  const kept = [{ epoch: 1, kind: "back" }];
+  assert.equal(mergeMarks(kept, null), kept);
+  assert.deepEqual(mergeMarks(kept, []), []);
 });

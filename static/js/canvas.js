@@ -1,0 +1,33 @@
+// Canvas sizing for sharp drawing on high-DPI screens: the backing store follows the CSS size
+// times devicePixelRatio, and the context is scaled so drawing code works in CSS pixels.
+
+/**
+ * Fit `canvas` to its CSS box; returns {ctx, width, height, dpr, resized} (width/height in CSS
+ * pixels). Cheap when nothing changed.
+ */
+export function fitCanvas(canvas, dpr = globalThis.devicePixelRatio || 1) {
+  const width = Math.max(1, Math.round(canvas.clientWidth));
+  const height = Math.max(1, Math.round(canvas.clientHeight));
+  const w = Math.round(width * dpr);
+  const h = Math.round(height * dpr);
+  const resized = canvas.width !== w || canvas.height !== h;
+  if (resized) {
+    canvas.width = w;
+    canvas.height = h;
+  }
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  return { ctx, width, height, dpr, resized };
+}
+
+/** The theme colours for the canvases, read from the CSS custom properties. */
+export function readTheme(element = document.documentElement) {
+  const style = getComputedStyle(element);
+  const get = (name) => style.getPropertyValue(name).trim();
+  return {
+    bg: get("--panel"), ink: get("--ink"), muted: get("--muted"), line: get("--line"),
+    accent: get("--accent"), warn: get("--warn"), good: get("--good"), node: get("--node"),
+    pos: get("--pos"), neg: get("--neg"), focus: get("--focus"),
+    font: get("--font"), mono: get("--mono"), scale: parseFloat(get("--size")) / 16 || 1,
+  };
+}

@@ -1,0 +1,40 @@
+// The page's state: the newest frame and what is accumulated across frames (error history,
+// marks, decoded surfaces), plus the viewer's choices. applyFrame is pure over plain data.
+import { mergeHistory, mergeMarks } from "./history.js";
+import { decodeSurface } from "./binary.js";
+
+/** A fresh state. */
+export function createState() {
+  return {
+    table: null, // GET /api/settings
+    frame: null, // newest frame
+    frameVersion: 0, // bumps with every frame
+    history: [],
+    marks: [],
+    surface: null,
+    selection: null, // clicked neuron or weight
+    hover: null, // neuron or weight under the pointer
+    drag: null, // {layer, neuron, input, value} while dragging a weight
+    numbers: false,
+    log: false,
+    projector: false,
+  };
+}
+
+/** Fold a frame into the state (keeps history, marks and the surface when the frame omits them). */
+export function applyFrame(state, frame) {
+  state.frame = frame;
+  state.frameVersion += 1;
+  state.history = mergeHistory(state.history, frame.history);
+  state.marks = mergeMarks(state.marks, frame.marks);
+  if (frame.surface) state.surface = decodeSurface(frame.surface);
+  return state;
+}
+
+/** The weights to draw: the frame's, with a weight being dragged replaced by its preview value. */
+export function displayedWeights(state) {
+  const weights = state.frame?.weights;
+  const drag = state.drag;
+  if (!weights || !drag) return weights;
+  return weights.map((layer, l) => (l !== drag.layer ? layer : layer.map((row, j) => (j !== drag.neuron ? row : row.map((w, i) => (i === drag.input ? drag.value : w))))));
+}
