@@ -1,0 +1,135 @@
+"""Frames: what the page draws, built from a session only when a frame is sent.
+
+`build_frame` returns plain data (numbers, lists, dicts, and float32 numpy arrays
+for the decision surface); the web layer's wire module turns that into JSON and
+binary attachments. A `Delivery` remembers what this client already has, so the
+error history goes out as the points added since its last frame, the marks only
+when they changed and the surface only when the network changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from app.engine import PHASES, PatternTrace
+
+if TYPE_CHECKING:
+    from .session import Session
+
+#: Grid points per side of the decision surface.
+SURFACE_RESOLUTION = 25
+
+
+def surface_grid(resolution: int = SURFACE_RESOLUTION) -> np.ndarray:
+    """The grid's inputs, row-major with s1 as the row: point j*G + i is (i/(G-1), j/(G-1))."""
+    axis = np.linspace(0.0, 1.0, resolution)
+    s0, s1 = np.meshgrid(axis, axis)  # s0 varies along a row, s1 from row to row
+    return np.ascontiguousarray(np.column_stack([s0.ravel(), s1.ravel()]))
+
+
+_GRID = surface_grid()
+
+
+@dataclass
+class Delivery:
+    """What one client has been sent so far (reset on every connection)."""
+
+    seq: int = 0
+    history_generation: int = -1
+    history_count: int = 0
+    marks_revision: int = -1
+    network_key: Any = None
+
+
+def trace_dict(trace: PatternTrace, phase: str) -> dict[str, Any]:
+    """A trace's quantities under the derivation's names (copies; `phase` as revealed)."""
+    return {
+        "epoch": trace.epoch, "pattern": trace.pattern, "phase": phase,
+        "s": list(trace.s), "d": trace.d,
+        "weighted": [list(x) for x in trace.weighted],
+        "outputs": [list(x) for x in trace.outputs],
+        "inputs": [list(x) for x in trace.inputs],
+        "r": trace.r, "e": trace.e, "l": trace.l,
+        "delta": [list(x) for x in trace.delta],
+        "gradient": _copy3(trace.gradient), "learning": _copy3(trace.learning),
+        "momentum": _copy3(trace.momentum), "change": _copy3(trace.change),
+        "weights_before": _copy3(trace.weights_before),
+        "weights_after": _copy3(trace.weights_after),
+        "batch": trace.batch,
+    }
+
+
+def _copy3(matrices: list) -> list:
+    return [[list(row) for row in m] for m in matrices]
+
+
+def current_trace(session: Session) -> tuple[PatternTrace | None, str | None]:
+    """The trace to show and its last revealed phase (None, None when there is none)."""
+    trainer = session.trainer
+    if trainer.pending is not None and trainer.phase > 0:
+        return trainer.pending, PHASES[trainer.phase - 1]
+    trace = session.last_trace
+    if trace is None:
+        return None, None
+    return trace, trace.phase
+
+
+def surface(session: Session) -> dict[str, Any]:
+    """The response and every hidden neuron's output over the grid, as float32 arrays."""
+    out = session.trainer.outputs_over(_GRID)
+    hidden_count = sum(session.trainer.shape.hidden)
+    return {
+        "resolution": SURFACE_RESOLUTION,
+        "output": out[:, -1].astype(np.float32),
+        "hidden": [out[:, 2 + k].astype(np.float32) for k in range(hidden_count)],
+    }
+
+
+def build_frame(session: Session, delivery: Delivery) -> dict[str, Any]:
+    """The frame for a client that has had `delivery`; updates `delivery`. Hold session.lock."""
+    trainer = session.trainer
+    history = session.history
+    delivery.seq += 1
+    if delivery.history_generation != history.generation or delivery.history_count == 0:
+        start, reset = 0, True
+    else:
+        start, reset = min(delivery.history_count - 1, len(history)), False
+    points = [list(p) for p in history.points[start:]]
+    delivery.history_generation, delivery.history_count = history.generation, len(history)
+
+    marks = None
+    if delivery.marks_revision != session.marks_revision:
+        marks = [dict(m) for m in session.marks]
+        delivery.marks_revision = session.marks_revision
+
+    network = None
+    key = (trainer.config, trainer.w.tobytes())
+    if key != delivery.network_key:
+        network = surface(session)
+        delivery.network_key = key
+
+    trace, phase = current_trace(session)
+    return {
+        "seq": delivery.seq,
+        "epoch": trainer.epoch,
+        "step": trainer.steps,
+        "pattern": trainer.pattern,
+        "phase": phase,
+        "status": session.status(),
+        "running": session.running,
+        "converged_epoch": trainer.converged_epoch,
+        "settings": trainer.config.to_dict(),
+        "speed": session.speed,
+        "epochs_per_second": session.rate.per_second() if session.running else 0.0,
+        "can_back": trainer.can_go_back,
+        "weights": trainer.weights(),
+        "loss": trainer.loss(),
+        "truth": trainer.truth_table(),
+        "trace": None if trace is None else trace_dict(trace, phase),
+        "surface": network,
+        "history": {"reset": reset, "start": start, "points": points},
+        "marks": marks,
+    }

@@ -1,0 +1,81 @@
+"""The application factory: Flask app, Socket.IO bound in threading mode, sessions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from app.sessions import GRACE_SECONDS, MAX_SESSIONS, MIN_INTERVAL, SessionRegistry
+
+from . import (
+    events,  # noqa: F401 - registers the Socket.IO handlers
+    transport,
+)
+from .extensions import socketio
+from .routes import pages
+from .security import add_headers, secret_key
+
+log = logging.getLogger(__name__)
+
+PACKAGE = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict[str, Any] = {
+    "SESSION_GRACE_SECONDS": GRACE_SECONDS,
+    "MAX_SESSIONS": MAX_SESSIONS,
+    "FRAME_INTERVAL": MIN_INTERVAL,
+    "WARM_UP": True,
+    "SOCKETIO_MESSAGE_QUEUE": None,
+}
+
+
+def page_folder(name: str) -> Path:
+    """`app/<name>` inside an installed wheel if present, else the checkout's top-level folder."""
+    packaged = PACKAGE / name
+    return packaged if packaged.is_dir() else PACKAGE.parent / name
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """A configured app with Socket.IO bound (`app.web.socketio`) and a session registry.
+
+    `config` overrides DEFAULTS and Flask's own settings (TESTING, SECRET_KEY, ...).
+    """
+    app = Flask("app", static_folder=str(page_folder("static")), static_url_path="/static",
+                template_folder=str(page_folder("templates")))
+    app.config.update(DEFAULTS)
+    if config:
+        app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key(app)
+    app.after_request(add_headers)
+    app.register_blueprint(pages)
+
+    socketio.init_app(
+        app, async_mode="threading", always_connect=True, logger=False, engineio_logger=False,
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+    )
+    transport.install(socketio.server)
+    app.extensions["backprop_sessions"] = SessionRegistry(
+        socketio.start_background_task,
+        grace_seconds=float(app.config["SESSION_GRACE_SECONDS"]),
+        max_sessions=int(app.config["MAX_SESSIONS"]),
+    )
+    if app.config["WARM_UP"]:
+        socketio.start_background_task(warm_up)
+    return app
+
+
+def warm_up() -> None:
+    """Compile the default 2-2-1 kernels now, so the first tab does not wait for numba."""
+    from app.engine import Trainer
+
+    try:
+        trainer = Trainer()
+        trainer.run(1)
+        trainer.truth_table()
+        trainer.loss()
+    except Exception:  # warm-up is an optimisation; a failure shows up on first use anyway
+        log.exception("kernel warm-up failed")

@@ -1,0 +1,44 @@
+"""HTTP routes: the page, the settings table the page builds its controls from, health."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, render_template
+
+from app import __version__
+from app.engine import BOOLEAN_FUNCTIONS, PHASES, SETTINGS
+from app.sessions import DEFAULT_SPEED, SURFACE_RESOLUTION, speeds_table
+
+pages = Blueprint("pages", __name__)
+
+
+def settings_payload() -> dict[str, Any]:
+    """Everything the page needs to build its controls (docs/protocol.md, HTTP)."""
+    return {
+        "settings": SETTINGS,
+        "speeds": speeds_table(),
+        "phases": list(PHASES),
+        "problems": {name: list(table) for name, table in BOOLEAN_FUNCTIONS.items()},
+        "defaults": {"speed": DEFAULT_SPEED},
+        "surface_resolution": SURFACE_RESOLUTION,
+        "version": __version__,
+    }
+
+
+@pages.get("/")
+def index() -> str:
+    """The page."""
+    return render_template("index.html", version=__version__)
+
+
+@pages.get("/api/settings")
+def api_settings() -> Any:
+    """The settings table, speeds, phases and problems."""
+    return jsonify(settings_payload())
+
+
+@pages.get("/healthz")
+def healthz() -> Any:
+    """Liveness, with the number of sessions held."""
+    return jsonify({"ok": True, "sessions": len(current_app.extensions["backprop_sessions"])})

@@ -1,0 +1,56 @@
+"""Two seams in python-socketio's server that the protocol needs.
+
+1. One writer per client. A binary event (a frame with its surface arrays) goes
+   out as several engine.io packets; if another thread sends to the same client
+   in between (a command's ack, an `error` event), the browser's decoder gets
+   plain text in the middle of a binary packet and fails. `Server.emit` is
+   documented as not thread safe for one client, so every packet to one client
+   is sent under that client's lock.
+2. Whether the client asked for an acknowledgement. Failed commands are answered
+   through the ack when there is one, else with an `error` event; the handler
+   cannot see the ack id, so it is recorded per handler thread.
+
+Both wrap `Server._send_packet` and `Server._handle_event_internal`, which have
+kept their signatures across python-socketio 5.x; `tests/server` fails if they
+change.
+"""
+
+from __future__ import annotations
+
+import threading
+import zlib
+from typing import Any
+
+_STRIPES = 64
+_ack_state = threading.local()
+
+
+def install(server: Any) -> None:
+    """Wrap `server` (a socketio.Server) once with per-client send locks and the ack probe."""
+    if getattr(server, "_backprop_seams", False):
+        return
+    locks = [threading.Lock() for _ in range(_STRIPES)]
+    send_packet = server._send_packet
+
+    def locked_send_packet(eio_sid: str, pkt: Any) -> None:
+        with locks[zlib.crc32(str(eio_sid).encode()) % _STRIPES]:
+            send_packet(eio_sid, pkt)
+
+    handle_event = server._handle_event_internal
+
+    def probed_handle_event(srv: Any, sid: str, eio_sid: str, data: Any, namespace: str,
+                            id: Any) -> None:
+        _ack_state.wants_ack = id is not None
+        try:
+            handle_event(srv, sid, eio_sid, data, namespace, id)
+        finally:
+            _ack_state.wants_ack = None
+
+    server._send_packet = locked_send_packet
+    server._handle_event_internal = probed_handle_event
+    server._backprop_seams = True
+
+
+def wants_ack() -> bool | None:
+    """Whether the event being handled on this thread came with an ack callback (None: unknown)."""
+    return getattr(_ack_state, "wants_ack", None)
