@@ -41,10 +41,12 @@ def page_folder(name: str) -> Path:
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """A configured app with Socket.IO bound (`app.web.socketio`) and a session registry.
 
-    `config` overrides DEFAULTS and Flask's own settings (TESTING, SECRET_KEY, ...).
+    `config` overrides DEFAULTS and Flask's own settings (TESTING, SECRET_KEY, ...);
+    INSTANCE_PATH moves the instance folder (where the secret key is kept).
     """
+    instance = (config or {}).get("INSTANCE_PATH")
     app = Flask("app", static_folder=str(page_folder("static")), static_url_path="/static",
-                template_folder=str(page_folder("templates")))
+                template_folder=str(page_folder("templates")), instance_path=instance)
     app.config.update(DEFAULTS)
     if config:
         app.config.update(config)

@@ -1,0 +1,78 @@
+"""The error history: bounded, spanning the run, spikes kept through decimation."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from app.sessions import LossHistory
+
+
+def test_short_runs_keep_every_epoch() -> None:
+    history = LossHistory(capacity=16)
+    for epoch in range(10):
+        history.add(epoch, 1.0 / (epoch + 1))
+    assert [p[0] for p in history.points] == list(range(10))
+    assert history.width == 1
+
+
+@pytest.mark.parametrize("epochs", [5_000, 100_000, 1_000_003])
+def test_long_runs_stay_bounded_and_span_the_run(epochs: int) -> None:
+    history = LossHistory()
+    for epoch in range(epochs):
+        history.add(epoch, math.sin(epoch))
+    assert history.capacity // 2 <= len(history) <= history.capacity
+    assert history.points[0][0] < history.width
+    assert history.points[-1][0] == epochs - 1
+    epochs_seen = [p[0] for p in history.points]
+    assert epochs_seen == sorted(epochs_seen)
+
+
+def test_a_spike_survives_decimation() -> None:
+    history = LossHistory(capacity=64)
+    for epoch in range(10_000):
+        history.add(epoch, 100.0 if epoch == 4321 else 0.5)
+    assert max(p[2] for p in history.points) == 100.0
+    assert min(p[1] for p in history.points) == 0.5
+    spike = [p for p in history.points if p[2] == 100.0]
+    assert len(spike) == 1 and spike[0][3] == 0.5  # last sample of that bucket is not the spike
+
+
+def test_merging_changes_the_generation_and_min_max_last() -> None:
+    history = LossHistory(capacity=4)
+    for epoch, loss in enumerate([3.0, 1.0, 2.0, 5.0, 4.0]):
+        history.add(epoch, loss)
+    assert history.generation == 1
+    assert history.width == 2
+    assert history.points == [[1, 1.0, 3.0, 1.0], [3, 2.0, 5.0, 5.0], [4, 4.0, 4.0, 4.0]]
+
+
+def test_truncate_drops_later_buckets() -> None:
+    history = LossHistory()
+    for epoch in range(10):
+        history.add(epoch, float(epoch))
+    generation = history.generation
+    history.truncate(4)
+    assert [p[0] for p in history.points] == [0, 1, 2, 3, 4]
+    assert history.generation == generation + 1
+
+
+def test_non_finite_losses_are_skipped() -> None:
+    history = LossHistory()
+    history.add(0, 0.25)
+    history.add(1, math.nan)
+    history.add(2, math.inf)
+    assert history.points == [[0, 0.25, 0.25, 0.25]]
+
+
+def test_round_trip_and_bad_input() -> None:
+    history = LossHistory(capacity=8)
+    for epoch in range(40):
+        history.add(epoch, 1.0 / (1 + epoch))
+    again = LossHistory.from_dict(history.to_dict(), capacity=8)
+    assert again.points == history.points and again.width == history.width
+    with pytest.raises(ValueError, match=r"^history\.width"):
+        LossHistory.from_dict({"width": 3, "points": []})
+    with pytest.raises(ValueError, match=r"^history\.points"):
+        LossHistory.from_dict({"width": 1, "points": [[0, 1.0, 0.5, 0.7]]})
