@@ -41,7 +41,8 @@ export function renderDerivation(container, selection, frame) {
   parts.push(note);
   for (const section of model.sections) {
     const div = document.createElement("div");
-    div.className = section.pending ? "eq pending" : "eq";
+    // without a trace the equations are shown symbolically, not as "later phase"
+    div.className = !frame?.trace ? "eq symbolic" : section.pending ? "eq pending" : "eq";
     div.dataset.heading = section.heading;
     const heading = document.createElement("span");
     heading.className = "heading";

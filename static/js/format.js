@@ -18,7 +18,7 @@ export function fmt(x, digits = 3) {
   let text;
   if (a < 1e-4 || a >= 1e5) {
     text = a.toExponential(digits - 1).replace("e+", "e");
-  } else if (a >= 10 ** digits) {
+  } else if (a >= 10 ** digits - 0.5) {
     text = a.toFixed(0);
   } else {
     text = a.toPrecision(digits);

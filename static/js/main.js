@@ -400,7 +400,7 @@ async function start() {
       if (what === "error") $("status").textContent = `Cannot connect: ${detail}`;
     },
   });
-  globalThis.backpropXor = { state }; // for debugging from the console and the tests
+  globalThis.backpropXor = { state, view }; // for debugging from the console and the tests
 }
 
 start();

@@ -8,6 +8,7 @@ test("fmt gives 3 significant digits and a true minus", () => {
   assert.equal(fmt(1.23456), "1.23");
   assert.equal(fmt(0), "0");
   assert.equal(fmt(12345.6), "12346");
+  assert.equal(fmt(999.7), "1000", "never an exponent from toPrecision");
   assert.equal(fmt(1.5e-7), "1.50e-7");
   assert.equal(fmt(-2.5e9), "−2.50e9");
   assert.equal(fmt(NaN), "NaN");

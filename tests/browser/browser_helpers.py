@@ -1,0 +1,48 @@
+"""Helpers for the browser tests: screenshots, the page's server session, reading numbers."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+SESSION_KEY = "backprop-xor-session"
+
+
+def screenshot(page: Any, name: str, full_page: bool = False) -> Path:
+    """Save a screenshot to test-artifacts/<name>.png."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+def page_session(page: Any) -> Any:
+    """The server-side session the page drives (through the live server's registry)."""
+    session_id = page.evaluate(f"() => sessionStorage.getItem('{SESSION_KEY}')")
+    session, resumed = page.live.registry.open(session_id)
+    assert resumed, "the page's session is not on the server"
+    return session
+
+
+def page_fmt(x: float) -> str:
+    """The page's number format (static/js/format.js `fmt`, 3 significant digits)."""
+    if x == 0:
+        return "0"
+    a = abs(x)
+    if a < 1e-4 or a >= 1e5:
+        mantissa, exponent = f"{a:.2e}".split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    elif a >= 1000:
+        text = f"{a:.0f}"
+    else:
+        text = f"{a:.{max(0, 2 - math.floor(math.log10(a)))}f}"
+    return ("\u2212" if x < 0 else "") + text
+
+
+def numbers(locator: Any) -> list[tuple[float, str]]:
+    """(exact value, shown text) of every number span under `locator`."""
+    spans = locator.locator(".num")
+    return [(float(spans.nth(k).get_attribute("data-value")), spans.nth(k).inner_text())
+            for k in range(spans.count())]

@@ -1,0 +1,95 @@
+"""Fixtures for the page in real Chromium (Debian's package) driven by Playwright for Python.
+
+Chromium is found at $CHROMIUM or /usr/bin/chromium. When it is missing the browser tests
+skip with the reason, except under CI=true, where they fail: CI must run them.
+Screenshots go to test-artifacts/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+#: How long expect() waits for the page to show something (ms); the first frame can wait
+#: for numba to compile a new layout.
+TIMEOUT_MS = 20_000
+
+
+def chromium_path() -> str | None:
+    """The Chromium executable, or None."""
+    wanted = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    return wanted if Path(wanted).is_file() else shutil.which("chromium")
+
+
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """Mark every test in this folder `browser`."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """A headless Chromium; skips (fails under CI=true) when it is not installed."""
+    path = chromium_path()
+    if path is None:
+        reason = "Chromium not found at $CHROMIUM or /usr/bin/chromium (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true and {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, headless=True)
+        yield browser
+        browser.close()
+
+
+class PageProblems:
+    """Console errors, page errors and CSP violations seen by a page."""
+
+    def __init__(self, page: Any) -> None:
+        self.messages: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.messages.append(f"pageerror: {error}"))
+
+    def _console(self, message: Any) -> None:
+        if message.type in ("error", "warning") or "Content Security Policy" in message.text:
+            self.messages.append(f"{message.type}: {message.text}")
+
+
+@pytest.fixture
+def open_page(chromium: Any, live: Any, request: Any) -> Iterator[Any]:
+    """open_page(query="", **context options) -> a page on the live server, showing its frame.
+
+    The page's console errors and CSP violations fail the test at teardown.
+    """
+    contexts = []
+    problems: list[PageProblems] = []
+
+    def open_(query: str = "", **options: Any) -> Any:
+        options.setdefault("viewport", {"width": 1600, "height": 1000})
+        options.setdefault("accept_downloads", True)
+        context = chromium.new_context(**options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        problems.append(PageProblems(page))
+        page.goto(f"{live.url}/{query}")
+        from playwright.sync_api import expect
+
+        expect(page.locator("#truth-table tbody tr")).to_have_count(4, timeout=TIMEOUT_MS)
+        page.live = live
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    seen = [m for p in problems for m in p.messages]
+    assert not seen, f"the page logged problems: {seen}"
