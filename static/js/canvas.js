@@ -1,13 +1,36 @@
 // Canvas sizing for sharp drawing on high-DPI screens: the backing store follows the CSS size
 // times devicePixelRatio, and the context is scaled so drawing code works in CSS pixels.
 
+// CSS sizes of the canvases, kept by a ResizeObserver: reading clientWidth while drawing would
+// force a synchronous layout right after the panels' DOM was updated.
+const sizes = new WeakMap();
+const observer = typeof ResizeObserver === "function"
+  ? new ResizeObserver((entries) => {
+    for (const entry of entries) {
+      const box = entry.contentBoxSize?.[0];
+      sizes.set(entry.target, box ? { width: box.inlineSize, height: box.blockSize } : { width: entry.contentRect.width, height: entry.contentRect.height });
+    }
+  })
+  : null;
+
+function cssSize(canvas) {
+  let size = sizes.get(canvas);
+  if (!size) {
+    size = { width: canvas.clientWidth, height: canvas.clientHeight };
+    sizes.set(canvas, size);
+    observer?.observe(canvas);
+  }
+  return size;
+}
+
 /**
  * Fit `canvas` to its CSS box; returns {ctx, width, height, dpr, resized} (width/height in CSS
  * pixels). Cheap when nothing changed.
  */
 export function fitCanvas(canvas, dpr = globalThis.devicePixelRatio || 1) {
-  const width = Math.max(1, Math.round(canvas.clientWidth));
-  const height = Math.max(1, Math.round(canvas.clientHeight));
+  const size = cssSize(canvas);
+  const width = Math.max(1, Math.round(size.width));
+  const height = Math.max(1, Math.round(size.height));
   const w = Math.round(width * dpr);
   const h = Math.round(height * dpr);
   const resized = canvas.width !== w || canvas.height !== h;

@@ -309,11 +309,11 @@ function drawSurfaces() {
   const surface = state.surface;
   const frame = state.frame;
   if (!surface || !frame) return;
-  const key = `${state.frameVersion}|${view.theme.bg}|${$("surface-canvas").clientWidth}`;
-  if (key === view.surfaceKey && !view.resized) return;
+  const main = fitCanvas($("surface-canvas"));
+  const key = `${state.frameVersion}|${view.theme.bg}|${main.width}`;
+  if (key === view.surfaceKey && !view.resized && !main.resized) return;
   view.surfaceKey = key;
   const [lo, hi] = frame.settings?.activation === "tanh" ? [-1, 1] : [0, 1];
-  const main = fitCanvas($("surface-canvas"));
   drawSurface(main.ctx, { grid: surface.output, resolution: surface.resolution, lo, hi, patterns: frame.truth, theme: view.theme }, main);
   const box = $("hidden-surfaces");
   if (box.childElementCount !== surface.hidden.length) {

@@ -3,22 +3,24 @@
 // by their desired response. The grid image is cached per grid array.
 import { heatmapInto, diverging, css } from "./palette.js";
 
+// one small offscreen image per destination canvas, refilled when its grid changes
 const images = new WeakMap();
 
-function gridImage(grid, resolution, lo, hi) {
-  let entry = images.get(grid);
-  if (entry && entry.lo === lo && entry.hi === hi) return entry.canvas;
-  const canvas = entry?.canvas ?? new OffscreenCanvas(resolution, resolution);
-  const image = new ImageData(resolution, resolution);
-  // flip rows: grid row j (s₂ = j/(G-1)) goes to image row G-1-j
-  const rgba = new Uint8ClampedArray(resolution * resolution * 4);
-  heatmapInto(grid, lo, hi, rgba);
-  for (let j = 0; j < resolution; j++) {
-    image.data.set(rgba.subarray(j * resolution * 4, (j + 1) * resolution * 4), (resolution - 1 - j) * resolution * 4);
+function gridImage(target, grid, resolution, lo, hi) {
+  let entry = images.get(target);
+  if (!entry || entry.resolution !== resolution) {
+    const canvas = new OffscreenCanvas(resolution, resolution);
+    entry = { canvas, ctx: canvas.getContext("2d"), image: new ImageData(resolution, resolution), resolution, rgba: new Uint8ClampedArray(resolution * resolution * 4) };
+    images.set(target, entry);
   }
-  canvas.getContext("2d").putImageData(image, 0, 0);
-  images.set(grid, { canvas, lo, hi });
-  return canvas;
+  if (entry.grid === grid && entry.lo === lo && entry.hi === hi) return entry.canvas;
+  heatmapInto(grid, lo, hi, entry.rgba);
+  // flip rows: grid row j (s₂ = j/(G-1)) goes to image row G-1-j
+  const row = resolution * 4;
+  for (let j = 0; j < resolution; j++) entry.image.data.set(entry.rgba.subarray(j * row, (j + 1) * row), (resolution - 1 - j) * row);
+  entry.ctx.putImageData(entry.image, 0, 0);
+  Object.assign(entry, { grid, lo, hi });
+  return entry.canvas;
 }
 
 /**
@@ -33,8 +35,7 @@ export function drawSurface(ctx, data, box) {
   const g = data.resolution;
   // the grid's points are cell centres: pixel centres of a G × G image stretched over the box
   ctx.imageSmoothingEnabled = true;
-  ctx.imageSmoothingQuality = "high";
-  ctx.drawImage(gridImage(data.grid, g, data.lo, data.hi), 0, 0, box.width, box.height);
+  ctx.drawImage(gridImage(ctx.canvas, data.grid, g, data.lo, data.hi), 0, 0, box.width, box.height);
   ctx.strokeStyle = theme.line;
   ctx.lineWidth = 1;
   ctx.strokeRect(0.5, 0.5, box.width - 1, box.height - 1);
