@@ -9,6 +9,7 @@ sockets or threads.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections import deque
 from collections.abc import Sequence
@@ -162,6 +163,19 @@ class Trainer:
             self.inputs, self.desired, self._rng.bit_generator.state,
         ))
         self.steps += 1
+
+    def clone(self) -> Trainer:
+        """An independent copy of this trainer's present state, with nothing to undo.
+
+        For looking ahead (what will the next step do?) without touching this one.
+        """
+        twin = copy.copy(self)
+        twin.w, twin.dw, twin.acc = self.w.copy(), self.dw.copy(), self.acc.copy()
+        twin.pending = copy.deepcopy(self.pending)
+        twin._rng = np.random.default_rng()
+        twin._rng.bit_generator.state = self._rng.bit_generator.state
+        twin._undo = deque(maxlen=UNDO_DEPTH)
+        return twin
 
     @property
     def can_go_back(self) -> int:
