@@ -128,10 +128,11 @@ def main(argv: list[str] | None = None) -> int:
                      r["draw_median"] / GOAL_DRAW_MS, r["draw_median"] <= GOAL_DRAW_MS))
         rows.append((f"draw one frame, 95th percentile ({name})", f"{r['draw_p95']:.3f} ms",
                      "(info)", r["draw_p95"] / GOAL_DRAW_MS, True))
-        rows.append((f"animation frame rate ({name})", f"{r['fps']:.1f} fps", f">= {GOAL_FPS:.0f} fps",
-                     r["fps"] / GOAL_FPS, r["fps"] >= GOAL_FPS * 0.95))
-        rows.append((f"long tasks > 50 ms ({name})", f"{r['long_tasks']} (longest {r['longest']:.0f} ms)",
-                     "0", float(r["long_tasks"]), r["long_tasks"] == 0))
+        rows.append((f"animation frame rate ({name})", f"{r['fps']:.1f} fps",
+                     f">= {GOAL_FPS:.0f} fps", r["fps"] / GOAL_FPS, r["fps"] >= GOAL_FPS * 0.95))
+        tasks = f"{r['long_tasks']} (longest {r['longest']:.0f} ms)"
+        rows.append((f"long tasks > 50 ms ({name})", tasks, "0", float(r["long_tasks"]),
+                     r["long_tasks"] == 0))
     rows.append(("page's own HTML+CSS+JS (vendor excluded)", f"{total / 1024:.1f} KB",
                  f"<= {GOAL_BYTES // 1024} KB", total / GOAL_BYTES, total <= GOAL_BYTES))
     print("| measure | value | goal | ratio to goal | meets |")

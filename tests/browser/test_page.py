@@ -41,7 +41,8 @@ def test_page_loads_clean_with_named_controls(open_page: Any) -> None:
         expect(page.get_by_label(re.compile(r".")).and_(page.locator(f"#setting-{name}"))).to_be_visible()
     cdp = page.context.new_cdp_session(page)
     tree = cdp.send("Accessibility.getFullAXTree")["nodes"]
-    unnamed = [n for n in tree if not n.get("ignored") and n.get("role", {}).get("value") in INTERACTIVE_ROLES
+    unnamed = [n for n in tree
+               if not n.get("ignored") and n.get("role", {}).get("value") in INTERACTIVE_ROLES
                and not n.get("name", {}).get("value", "").strip()]
     assert not unnamed, f"controls without an accessible name: {unnamed}"
     assert sum(n.get("role", {}).get("value") == "button" for n in tree) >= 15
@@ -67,7 +68,8 @@ def test_phase_steps_show_the_engine_numbers(open_page: Any) -> None:
     assert values(page, "Response from output neuron") == [trace.weighted[1][0], trace.r]
     assert values(page, "Error function") == [trace.d, trace.r, trace.e]
     assert values(page, "Objective function") == [trace.e, trace.l]
-    assert values(page, "Local gradient for output neuron") == [trace.e, trace.r, trace.r, trace.delta[1][0]]
+    assert values(page, "Local gradient for output neuron") == [
+        trace.e, trace.r, trace.r, trace.delta[1][0]]
     # the page's own frame holds the same numbers
     assert page.evaluate("() => window.backpropXor.state.frame.trace.delta") == trace.delta
     # the truth table: current weights' responses, exactly
@@ -107,10 +109,12 @@ def edge(page: Any, layer: int, neuron: int, inp: int) -> dict[str, float]:
     e = page.evaluate(
         "([l, j, i]) => window.backpropXor.view.layout.edges.find("
         "(e) => e.layer === l && e.neuron === j && e.input === i)", [layer, neuron, inp])
-    return {k: e[k] + (box["x"] if k.startswith("x") else box["y"]) for k in ("x1", "y1", "x2", "y2")}
+    return {k: e[k] + (box["x"] if k.startswith("x") else box["y"])
+            for k in ("x1", "y1", "x2", "y2")}
 
 
-def click_weight(page: Any, layer: int, neuron: int, inp: int, at: float = 0.62) -> tuple[float, float]:
+def click_weight(page: Any, layer: int, neuron: int, inp: int,
+                 at: float = 0.62) -> tuple[float, float]:
     """Click weight (layer, neuron, input) on the canvas; returns the point clicked."""
     e = edge(page, layer, neuron, inp)
     x = e["x1"] + (e["x2"] - e["x1"]) * at
@@ -123,7 +127,8 @@ def click_neuron(page: Any, layer: int, index: int) -> None:
     """Click a neuron's circle."""
     box = page.locator("#network-canvas").bounding_box()
     node = page.evaluate(
-        "([l, j]) => window.backpropXor.view.layout.nodes.find((n) => n.layer === l && n.index === j)",
+        "([l, j]) => window.backpropXor.view.layout.nodes.find("
+        "(n) => n.layer === l && n.index === j)",
         [layer, index])
     page.mouse.click(box["x"] + node["x"], box["y"] + node["y"])
 
@@ -226,7 +231,8 @@ def test_link_reproduces_the_setup(open_page: Any) -> None:
     expect(page.locator("#hidden-surfaces canvas")).to_have_count(3)
     config = TrainingConfig(problem="and", hidden=(3,), activation="tanh", eta=0.25, seed=42)
     expected = [x for row in Trainer(config).truth_table() for x in (row["r"], row["e"])]
-    expect(page.locator("#truth-table .num").first).to_have_attribute("data-value", repr(expected[0]))
+    first = page.locator("#truth-table .num").first
+    expect(first).to_have_attribute("data-value", repr(expected[0]))
     assert [v for v, _ in numbers(page.locator("#truth-table"))] == expected
     page.get_by_role("button", name="Link to this setup").click()
     link = page.locator("#link-output").input_value()
@@ -235,7 +241,8 @@ def test_link_reproduces_the_setup(open_page: Any) -> None:
     # a fresh tab opened from the link shows the same numbers
     other = open_page(link.split("/", 3)[3])
     expect(other.locator("#setting-seed")).to_have_value("42")
-    expect(other.locator("#truth-table .num").first).to_have_attribute("data-value", repr(expected[0]))
+    first = other.locator("#truth-table .num").first
+    expect(first).to_have_attribute("data-value", repr(expected[0]))
     assert [v for v, _ in numbers(other.locator("#truth-table"))] == expected
 
 
