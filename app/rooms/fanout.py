@@ -1,0 +1,125 @@
+"""Fan-out: a room's snapshots to this process's students, with per-student backpressure.
+
+One loop per room per process. When a new snapshot arrives (at most about 30 a
+second), every student whose connection has nothing left unsent gets the newest
+view; a student whose device stalls (its connection's queue not drained) is
+skipped, so nothing piles up for it and nobody else waits. Once it drains, it
+gets everything it missed in one message: the newest frame and the curve since
+its last one. Students with the same view share one encoded message.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .hub import Hub
+from .view import Have, student_view
+
+#: Shortest time between two frames to the room's students (about 30 per second).
+MIN_INTERVAL = 1 / 30
+#: How often a stalled student is looked at again, and viewer counts reported.
+RETRY = 0.05
+REPORT_EVERY = 1.0
+
+Send = Callable[[dict[str, Any], list[str]], None]
+
+
+@dataclass
+class Viewer:
+    """One student's connection in a room."""
+
+    sid: str
+    viewer_id: str
+    name: str = ""
+    have: Have = field(default_factory=Have)
+    revision: int = 0
+
+
+class Fanout:
+    """This process's students of one room, and the loop that feeds them."""
+
+    def __init__(self, code: str, hub: Hub, send: Send, ready: Callable[[str], bool],
+                 spawn: Callable[..., Any], min_interval: float = MIN_INTERVAL) -> None:
+        self.code = code
+        self._hub = hub
+        self._send = send
+        self._ready = ready
+        self._spawn = spawn
+        self._interval = min_interval
+        self._lock = threading.Lock()
+        self.viewers: dict[str, Viewer] = {}
+        self._stop = threading.Event()
+        self._started = False
+        self.frames_sent = 0
+        self.messages_sent = 0
+
+    def add(self, viewer: Viewer) -> None:
+        """A student joined: they get the current state at once."""
+        with self._lock:
+            self.viewers[viewer.sid] = viewer
+            start = not self._started
+            self._started = True
+        if start:
+            self._spawn(self._loop)
+        self._hub.report_viewers(self.code, len(self.viewers))
+        self._hub.wake()
+
+    def remove(self, sid: str) -> Viewer | None:
+        """A student left (or forked)."""
+        with self._lock:
+            viewer = self.viewers.pop(sid, None)
+        self._hub.report_viewers(self.code, len(self.viewers))
+        return viewer
+
+    def stop(self) -> None:
+        """End the loop (the room closed or the server stops)."""
+        self._stop.set()
+        self._hub.wake()
+
+    def room_meta(self, snapshot: dict[str, Any]) -> dict[str, Any]:
+        """The room part of a student's frame."""
+        return snapshot.get("room", {"code": self.code})
+
+    def _loop(self) -> None:
+        hub, code = self._hub, self.code
+        last_send = float("-inf")
+        last_report = 0.0
+        while not self._stop.is_set():
+            now = time.monotonic()
+            if now - last_report > REPORT_EVERY:
+                hub.report_viewers(code, len(self.viewers))
+                last_report = now
+            with self._lock:
+                behind = list(self.viewers.values())
+            newest = hub.latest(code)[0]
+            lagging = [v for v in behind if v.revision < newest]
+            if not lagging:
+                hub.wait(code, newest, RETRY * 10)
+                continue
+            wait = last_send + self._interval - time.monotonic()
+            if wait > 0 and all(v.revision > 0 for v in lagging):
+                self._stop.wait(wait)
+                continue
+            revision, snapshot = hub.latest(code)
+            if snapshot is None:
+                hub.wait(code, 0, RETRY)
+                continue
+            groups: dict[Have, list[Viewer]] = {}
+            for viewer in lagging:
+                if self._ready(viewer.sid):
+                    groups.setdefault(viewer.have, []).append(viewer)
+            meta = self.room_meta(snapshot)
+            for have, members in groups.items():
+                payload, after = student_view(snapshot, have, meta)
+                self._send(payload, [v.sid for v in members])
+                self.messages_sent += 1
+                self.frames_sent += len(members)
+                for viewer in members:
+                    viewer.have, viewer.revision = after, revision
+            last_send = time.monotonic()
+            if len(groups) < len(lagging):  # some stalled: look again soon, not at once
+                self._stop.wait(RETRY)

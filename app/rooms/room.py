@@ -1,0 +1,244 @@
+"""Rooms on the presenter's side: a session shown to a class, its polls and its snapshots.
+
+A `Room` belongs to the process of its presenter's session. Its broadcaster
+publishes a snapshot to the hub whenever the session or the room changed (at
+most about 30 a second), applies students' poll answers, reveals a poll's answer
+once the presenter takes the next step, and tells the presenter's page how many
+students follow and how they answer.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from .codes import new_code
+from .hub import Hub
+from .polls import Poll, open_poll, polls_csv
+from .snapshot import session_snapshot
+
+if TYPE_CHECKING:
+    from app.sessions import Session
+
+#: Shortest time between two snapshots (about 30 per second), and how often to look.
+MIN_INTERVAL = 1 / 30
+TICK = 1 / 120
+#: How often the presenter hears the room's status (students, answers) at most.
+STATUS_INTERVAL = 0.2
+#: Most polls kept per room (the oldest go first).
+MAX_POLLS = 200
+
+
+class Room:
+    """One class following one presenter's session."""
+
+    def __init__(self, code: str, session: Session, hub: Hub,
+                 encode: Callable[[Any], Any], on_status: Callable[[Room], None]) -> None:
+        self.code = code
+        self.token = secrets.token_urlsafe(32)
+        self.session = session
+        self.hub = hub
+        self._encode = encode
+        self._on_status = on_status
+        self.lock = threading.Lock()
+        self.hide_controls = False
+        self.polls: list[Poll] = []
+        self.revision = 0
+        self.closed = False
+        self._stop = threading.Event()
+        self.snapshots = 0
+
+    # ----- presenter's commands (the web layer checks the token first) ---------------
+
+    def check_token(self, token: Any) -> bool:
+        """True when `token` is this room's presenter token (constant-time)."""
+        return isinstance(token, str) and hmac.compare_digest(
+            token.encode("utf-8", "surrogatepass"), self.token.encode()
+        )
+
+    def set_hide_controls(self, hide: Any) -> None:
+        """Hide (or show) the controls on the students' screens."""
+        if not isinstance(hide, bool):
+            raise ValueError("hide: need true or false")
+        with self.lock:
+            self.hide_controls = hide
+            self.revision += 1
+
+    @property
+    def poll(self) -> Poll | None:
+        """The poll on screen (the newest one unless closed)."""
+        if self.polls and not self.polls[-1].closed:
+            return self.polls[-1]
+        return None
+
+    def open_poll(self, kind: Any, question: Any = None, target: Any = None,
+                  unit: Any = "pattern") -> Poll:
+        """Ask the room; the answer is worked out now on a clone of the trainer."""
+        with self.session.lock:
+            poll = open_poll(self.session.trainer, kind, question, target, unit)
+        with self.lock:
+            if self.poll is not None:
+                self.poll.closed = True
+            self.polls.append(poll)
+            del self.polls[:-MAX_POLLS]
+            self.revision += 1
+        return poll
+
+    def reveal(self) -> None:
+        """Show the current poll's answer to everyone now."""
+        with self.lock:
+            if self.poll is None:
+                raise ValueError("poll: no poll is open")
+            self.poll.revealed = True
+            self.revision += 1
+
+    def close_poll(self) -> None:
+        """Take the current poll off the screens (its answers are kept)."""
+        with self.lock:
+            if self.poll is not None:
+                self.poll.closed = True
+                self.revision += 1
+
+    def answers_csv(self) -> str:
+        """Every poll's answers as CSV."""
+        with self.lock:
+            return polls_csv(self.code, list(self.polls))
+
+    # ----- what students and the presenter see ---------------------------------------------
+
+    def meta(self, for_presenter: bool = False) -> dict[str, Any]:
+        """The room's own state: code, students, controls shown, the poll."""
+        poll = self.poll
+        return {
+            "code": self.code,
+            "viewers": self.hub.viewers(self.code),
+            "hide_controls": self.hide_controls,
+            "poll": None if poll is None else poll.public(for_presenter),
+            "closed": self.closed,
+        }
+
+    def _apply_answers(self) -> bool:
+        changed = False
+        for answer in self.hub.drain_answers(self.code):
+            with self.lock:
+                for poll in reversed(self.polls):
+                    if poll.id == answer.get("poll"):
+                        try:
+                            poll.answer(str(answer.get("viewer")), str(answer.get("name", "")),
+                                        answer.get("choice"))
+                            changed = True
+                        except ValueError:
+                            pass  # late or malformed: the student's page was told already
+                        break
+        return changed
+
+    def _reveal_after_step(self) -> bool:
+        poll = self.poll
+        if poll is not None and not poll.revealed \
+                and self.session.trainer.steps != poll.opened_step:
+            with self.lock:
+                poll.revealed = True
+                self.revision += 1
+            return True
+        return False
+
+    # ----- the broadcaster ------------------------------------------------------------------
+
+    def start(self, spawn: Callable[..., Any]) -> None:
+        """Announce the room and publish snapshots in a background task until `close`."""
+        self.hub.announce(self.code)
+        spawn(self._loop)
+
+    def close(self) -> None:
+        """End the room: students are told, snapshots stop."""
+        with self.lock:
+            self.closed = True
+            self.revision += 1
+        self._stop.set()
+
+    def publish(self) -> None:
+        """Publish a snapshot of the session and the room now."""
+        snapshot = session_snapshot(self.session)
+        snapshot["room"] = self.meta()
+        self.hub.publish(self.code, self._encode(snapshot))
+        self.snapshots += 1
+
+    def _loop(self) -> None:
+        seen = (-1, -1, -1)
+        last_publish = float("-inf")
+        last_status = float("-inf")
+        status_seen: Any = None
+        viewers, counted = 0, float("-inf")
+        try:
+            while not self._stop.wait(TICK):
+                answered = self._apply_answers()
+                self._reveal_after_step()
+                now = time.monotonic()
+                if now - counted >= STATUS_INTERVAL:  # a count may cost a Redis round trip
+                    viewers, counted = self.hub.viewers(self.code), now
+                current = (self.session.revision, self.revision, viewers)
+                if current != seen and now - last_publish >= MIN_INTERVAL:
+                    self.publish()
+                    seen, last_publish = current, now
+                if now - last_status >= STATUS_INTERVAL:
+                    status = (current[1:], answered, self.poll and len(self.poll.answers))
+                    if status != status_seen:
+                        self._on_status(self)
+                        status_seen, last_status = status, now
+        finally:
+            self.publish()  # the closing snapshot: students see the room ended
+            self.hub.withdraw(self.code)
+
+
+class RoomRegistry:
+    """The rooms whose presenters are in this process; thread safe."""
+
+    def __init__(self, hub: Hub, spawn: Callable[..., Any], encode: Callable[[Any], Any],
+                 on_status: Callable[[Room], None]) -> None:
+        self.hub = hub
+        self._spawn = spawn
+        self._encode = encode
+        self._on_status = on_status
+        self._lock = threading.Lock()
+        self._rooms: dict[str, Room] = {}
+        self._by_session: dict[str, Room] = {}
+
+    def open(self, session: Session) -> Room:
+        """The room showing `session` (a new one unless it has one already)."""
+        with self._lock:
+            room = self._by_session.get(session.id)
+            if room is not None and not room.closed:
+                return room
+            code = new_code(self._rooms.keys() | self.hub.taken())
+            room = Room(code, session, self.hub, self._encode, self._on_status)
+            self._rooms[code] = room
+            self._by_session[session.id] = room
+        room.start(self._spawn)
+        return room
+
+    def get(self, code: str) -> Room | None:
+        """The local room with this code, if any."""
+        return self._rooms.get(code)
+
+    def for_session(self, session_id: str) -> Room | None:
+        """The open room of a session, if any."""
+        room = self._by_session.get(session_id)
+        return room if room is not None and not room.closed else None
+
+    def close(self, code: str) -> None:
+        """Close a room."""
+        with self._lock:
+            room = self._rooms.pop(code, None)
+            if room is not None:
+                self._by_session.pop(room.session.id, None)
+        if room is not None:
+            room.close()
+
+    def shutdown(self) -> None:
+        """Close every room."""
+        for code in list(self._rooms):
+            self.close(code)

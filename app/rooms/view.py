@@ -1,0 +1,36 @@
+"""What one student receives: the room's snapshot, cut to what that student lacks.
+
+Students that have the same part of the curve get the same message, so a fan-out
+encodes one message per group of students, not one per student.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Have:
+    """What a student already has: which curve (generation), how many points, which marks."""
+
+    generation: int = -1
+    count: int = 0
+    marks_revision: int = -1
+
+
+def student_view(snapshot: dict[str, Any], have: Have, room: dict[str, Any]) -> tuple[dict, Have]:
+    """The `room_frame` payload for a student who `have`s this much, and what they have after."""
+    history = snapshot["history"]
+    points = history["points"]
+    if have.generation != history["generation"] or have.count == 0 or have.count > len(points):
+        start, reset = 0, True
+    else:
+        start, reset = have.count - 1, False  # the last point may have grown since
+    payload = dict(snapshot["frame"])
+    payload["history"] = {"reset": reset, "start": start, "points": points[start:]}
+    marks_changed = have.marks_revision != snapshot["marks_revision"]
+    payload["marks"] = snapshot["marks"] if marks_changed else None
+    payload["room"] = room
+    after = Have(history["generation"], len(points), snapshot["marks_revision"])
+    return payload, after

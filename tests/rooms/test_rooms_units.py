@@ -1,0 +1,170 @@
+"""Rooms without a server: join codes, polls' right answers, student views, fan-out."""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+
+import pytest
+
+from app.engine import Trainer, TrainingConfig
+from app.rooms import ALPHABET, CODE_LENGTH, Fanout, MemoryHub, Viewer, new_code, normalize_code
+from app.rooms.polls import neuron_choices, open_poll, polls_csv
+from app.rooms.view import Have, student_view
+
+CONFUSABLE = set("0O1IlL2Z5S8B")
+
+
+def test_codes_avoid_confusable_characters() -> None:
+    assert not CONFUSABLE & set(ALPHABET)
+    codes = {new_code() for _ in range(500)}
+    assert all(len(c) == CODE_LENGTH and set(c) <= set(ALPHABET) for c in codes)
+    assert len(codes) > 490  # random, not a counter
+
+
+def test_new_code_skips_taken_codes() -> None:
+    taken = {new_code() for _ in range(50)}
+    assert new_code(taken) not in taken
+
+
+@pytest.mark.parametrize("typed", ["acd efg", "ACD-EFG", " acdefg "])
+def test_normalize_accepts_what_a_student_types(typed: str) -> None:
+    assert normalize_code(typed.strip()) == "ACDEFG"
+
+
+@pytest.mark.parametrize("bad", ["", "ABC", "ACDEF0", "ACDEFGH", 12, None, "x" * 100])
+def test_normalize_rejects_malformed_codes(bad: object) -> None:
+    with pytest.raises(ValueError, match="code"):
+        normalize_code(bad)
+
+
+@pytest.mark.parametrize("unit", ["phase", "pattern", "epoch"])
+def test_weight_direction_poll_predicts_the_real_step(unit: str) -> None:
+    trainer = Trainer(TrainingConfig(seed=5))
+    trainer.step_phase()
+    for layer, (rows, cols) in enumerate(trainer.shape.layer_shapes):
+        for neuron in range(rows):
+            for column in range(cols):
+                target = {"layer": layer, "neuron": neuron, "input": column}
+                poll = open_poll(trainer, "weight_direction", target=target, unit=unit)
+                twin = trainer.clone()
+                before = twin.layers[layer][neuron, column]
+                getattr(twin, f"step_{unit}")()
+                after = twin.layers[layer][neuron, column]
+                expected = "up" if after > before else "down" if after < before else "same"
+                assert poll.correct == expected
+    assert trainer.steps == 1  # looking ahead did not move the real trainer
+
+
+def test_largest_delta_poll_names_the_neuron_of_the_next_pattern() -> None:
+    trainer = Trainer(TrainingConfig(hidden=(3,), seed=11))
+    poll = open_poll(trainer, "largest_delta")
+    trace = trainer.step_pattern()
+    sizes = {f"{layer}:{j}": abs(d) for layer, ds in enumerate(trace.delta)
+             for j, d in enumerate(ds)}
+    assert poll.correct == max(sizes, key=sizes.get)
+    assert [c["label"] for c in neuron_choices(trainer)] == ["h1", "h2", "h3", "r"]
+
+
+def test_stuck_poll_agrees_with_training_on() -> None:
+    answers = {}
+    for seed in range(1, 30):
+        trainer = Trainer(TrainingConfig(seed=seed))
+        poll = open_poll(trainer, "stuck")
+        trainer.run(20_000, stop_on_convergence=True)
+        answers[seed] = poll.correct
+        assert poll.correct == ("no" if trainer.status == "converged" else "yes")
+    assert set(answers.values()) == {"yes", "no"}  # some seeds stick, most learn
+
+
+def test_poll_answers_tally_and_csv() -> None:
+    trainer = Trainer()
+    poll = open_poll(trainer, "stuck")
+    poll.answer("a", "Ada", "yes")
+    poll.answer("b", "", "no")
+    poll.answer("a", "Ada", "no")  # a student may change their mind before the reveal
+    assert poll.tally() == {"yes": 0, "no": 2}
+    assert "correct" not in poll.public()
+    assert poll.public(for_presenter=True)["correct"] == poll.correct
+    with pytest.raises(ValueError, match="answer"):
+        poll.answer("c", "", "maybe")
+    poll.revealed = True
+    with pytest.raises(ValueError, match="poll"):
+        poll.answer("c", "", "yes")
+    rows = list(csv.DictReader(io.StringIO(polls_csv("ACDEFG", [poll]))))
+    assert [(r["student"], r["name"], r["answer"]) for r in rows] == [("a", "Ada", "no"),
+                                                                      ("b", "", "no")]
+    assert {r["right"] for r in rows} == {"yes" if poll.correct == "no" else "no"}
+
+
+@pytest.mark.parametrize("bad", [
+    {"kind": "guess"},
+    {"kind": "weight_direction", "target": None},
+    {"kind": "weight_direction", "target": {"layer": 5, "neuron": 0, "input": 0}},
+    {"kind": "weight_direction", "target": {"layer": 0, "neuron": 0, "input": 0}, "unit": "x"},
+    {"kind": "stuck", "question": ""},
+    {"kind": "stuck", "question": "?" * 500},
+])
+def test_bad_polls_are_refused_naming_the_field(bad: dict) -> None:
+    with pytest.raises(ValueError) as error:
+        open_poll(Trainer(), **bad)
+    field = str(error.value).split(":")[0]
+    assert field.split(".")[0] in {"kind", "target", "unit", "question"}
+
+
+def _snapshot(points: int, generation: int = 0, marks: int = 0) -> dict:
+    history = [[e, 0.1, 0.2, 0.15] for e in range(points)]
+    return {"frame": {"epoch": points}, "marks_revision": marks, "marks": [],
+            "history": {"generation": generation, "points": history}}
+
+
+def test_student_view_sends_only_the_new_part_of_the_curve() -> None:
+    first, have = student_view(_snapshot(10), Have(), {})
+    assert first["history"]["reset"] and len(first["history"]["points"]) == 10
+    assert first["marks"] == []
+    later, have = student_view(_snapshot(15), have, {})
+    assert not later["history"]["reset"]
+    assert later["history"]["start"] == 9 and len(later["history"]["points"]) == 6
+    assert later["marks"] is None
+    rebucketed, _ = student_view(_snapshot(8, generation=1), have, {})
+    assert rebucketed["history"]["reset"]
+
+
+def test_fanout_skips_a_stalled_student_and_catches_it_up() -> None:
+    hub = MemoryHub()
+    sent: list[tuple[dict, list[str]]] = []
+    got = threading.Condition()
+    stalled = {"slow"}
+
+    def send(payload: dict, sids: list[str]) -> None:
+        with got:
+            sent.append((payload, sids))
+            got.notify_all()
+
+    threads = []
+
+    def spawn(fn):
+        t = threading.Thread(target=fn, daemon=True)
+        threads.append(t)
+        t.start()
+
+    fanout = Fanout("ACDEFG", hub, send, lambda sid: sid not in stalled, spawn, min_interval=0)
+    hub.announce("ACDEFG")
+    fanout.add(Viewer("fast", "v1"))
+    fanout.add(Viewer("slow", "v2"))
+    for n in range(1, 6):
+        hub.publish("ACDEFG", {**_snapshot(n * 10), "room": {"code": "ACDEFG"}})
+        with got:
+            assert got.wait_for(lambda n=n: any(p["epoch"] == n * 10 for p, _ in sent), 5)
+    assert all(sids == ["fast"] for _, sids in sent)  # nothing was queued for "slow"
+    stalled.clear()
+    with got:
+        assert got.wait_for(lambda: any("slow" in sids for _, sids in sent), 5)
+    caught_up = next(p for p, sids in sent if "slow" in sids)
+    assert caught_up["epoch"] == 50 and caught_up["history"]["reset"]
+    assert len(caught_up["history"]["points"]) == 50
+    fanout.stop()
+    for t in threads:
+        t.join(timeout=5)
+    assert hub.viewers("ACDEFG") == 2
