@@ -1,20 +1,31 @@
-// The connection to the server (docs/protocol.md): one Socket.IO client per tab, the session
-// id kept in sessionStorage, frames acknowledged at once (the server sends the next only
-// after the ack), commands as promises of their acknowledgement.
+// The connection to the server (docs/protocol.md): one Socket.IO client per tab. As a tab of
+// its own, the session id is kept in sessionStorage and frames are acknowledged at once (the
+// server sends the next only after the ack); commands are promises of their acknowledgement.
+// As a student following a room, the tab presents the room's code and its viewer id instead,
+// and receives `room_frame`s (no ack: the server skips a student whose connection is behind).
 
-const SESSION_KEY = "backprop-xor-session";
+export const SESSION_KEY = "backprop-xor-session";
+export const VIEWER_KEY = "backprop-xor-viewer";
 const COMMAND_TIMEOUT_MS = 10000;
 
+/** The `auth` a connection presents: {room, viewer, name} for a room, else {session}. Pure. */
+export function authFor(mode, storage) {
+  if (mode?.room) return { room: mode.room, viewer: storage?.getItem(VIEWER_KEY) ?? null, name: mode.name || null };
+  return { session: storage?.getItem(SESSION_KEY) ?? null };
+}
+
 /**
- * Connect with `io` (the socket.io-client function). Handlers: hello(h), frame(f),
- * takenOver(), connection(state, detail) with state "connected" | "disconnected" | "error".
- * Returns {command(name, payload) -> Promise<reply>, socket}.
+ * Connect with `io` (the socket.io-client function), as `mode` ({} for the tab's own session,
+ * {room: CODE, name} to follow a room). Handlers: hello(h), frame(f), roomHello(h),
+ * roomStatus(s), takenOver(), error(e), connection(state, detail) with state "connected" |
+ * "disconnected" | "error". Returns {command(name, payload) -> Promise<reply>, close(), socket}.
  */
-export function connect(io, handlers, storage = globalThis.sessionStorage) {
+export function connect(io, handlers, storage = globalThis.sessionStorage, mode = {}) {
   const socket = io({
     transports: ["websocket"],
-    // a function, so every reconnect presents the newest session id
-    auth: (cb) => cb({ session: storage?.getItem(SESSION_KEY) ?? null }),
+    forceNew: true, // a fork or "back to live" opens a fresh connection with new auth
+    // a function, so every reconnect presents the newest session or viewer id
+    auth: (cb) => cb(authFor(mode, storage)),
   });
   socket.on("hello", (hello) => {
     storage?.setItem(SESSION_KEY, hello.session);
@@ -24,6 +35,12 @@ export function connect(io, handlers, storage = globalThis.sessionStorage) {
     handlers.frame?.(frame);
     if (typeof ack === "function") ack();
   });
+  socket.on("room_hello", (hello) => {
+    if (hello?.viewer) storage?.setItem(VIEWER_KEY, hello.viewer);
+    handlers.roomHello?.(hello);
+  });
+  socket.on("room_frame", (frame) => handlers.frame?.(frame));
+  socket.on("room_status", (status) => handlers.roomStatus?.(status));
   socket.on("taken_over", () => handlers.takenOver?.());
   socket.on("error", (error) => handlers.error?.(error));
   socket.on("connect", () => handlers.connection?.("connected"));
@@ -39,5 +56,5 @@ export function connect(io, handlers, storage = globalThis.sessionStorage) {
       });
     });
   }
-  return { socket, command };
+  return { socket, command, close: () => socket.disconnect() };
 }
