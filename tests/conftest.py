@@ -108,13 +108,33 @@ class _NoAckClient(socketio.Client):
         super()._handle_event(namespace, None, data)
 
 
+def _in_order(client: socketio.Client) -> socketio.Client:
+    """Make `client` handle engine.io messages in arrival order, on its read thread.
+
+    python-socketio's client hands every engine.io message to a new thread; a binary
+    event (a frame: JSON header plus attachments) then races its own attachments
+    and, on a busy machine, fails to decode ("invalid literal for int()"). The
+    browser's client decodes in order; so do the test and benchmark clients.
+    """
+    eio = client.eio
+    trigger = eio._trigger_event
+
+    def ordered(event: str, *args: Any, **kwargs: Any) -> Any:
+        if event == "message":
+            kwargs["run_async"] = False
+        return trigger(event, *args, **kwargs)
+
+    eio._trigger_event = ordered
+    return client
+
+
 class LiveClient:
     """A python-socketio client over WebSocket that keeps the frames and the error curve."""
 
     def __init__(self, url: str, session: str | None = None, ack: bool = True,
                  connect: bool = True) -> None:
         self.url = url
-        self.sio = (socketio.Client if ack else _NoAckClient)(reconnection=False)
+        self.sio = _in_order((socketio.Client if ack else _NoAckClient)(reconnection=False))
         self.cond = threading.Condition()
         self.frames: list[dict[str, Any]] = []
         self.hello: dict[str, Any] | None = None
@@ -186,8 +206,17 @@ class LiveClient:
         return self.sio.call(event, {} if data is None else data, timeout=WAIT)
 
     def close(self) -> None:
-        """Disconnect (if connected)."""
+        """Disconnect (if connected).
+
+        websocket-client's close waits up to 3 s for the server's close frame, which
+        Werkzeug's WebSocket handling never sends (it reads the frame as a bad HTTP
+        request instead); a browser does not wait, so neither do the tests.
+        """
         if self.sio.connected:
+            ws = getattr(self.sio.eio, "ws", None)
+            if ws is not None:
+                close = ws.close
+                ws.close = lambda *args, **kwargs: close(timeout=0.05)
             self.sio.disconnect()
 
 

@@ -74,6 +74,11 @@ class SessionRegistry:
         """(session, stream) of connection `sid`, if any."""
         return self._by_sid.get(sid)
 
+    def connections(self) -> list[tuple[str, Session, Any]]:
+        """(sid, session, stream) of every connection (a snapshot)."""
+        with self._lock:
+            return [(sid, session, stream) for sid, (session, stream) in self._by_sid.items()]
+
     def unbind(self, sid: str) -> tuple[Session, Any] | None:
         """Connection `sid` closed: forget it; returns its (session, stream)."""
         with self._lock:

@@ -10,8 +10,10 @@ methods, which do the work under the session's lock and say when to stop.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +27,39 @@ CHUNK_SECONDS = 0.002
 MIN_CHUNK, MAX_CHUNK = 16, 1_000_000
 #: A rate-limited run checks the clock at least this often.
 TICK = 0.02
+
+
+class FairSlots:
+    """A first-come first-served semaphore: at most `slots` holders, waiters served in order.
+
+    Fast runs take a slot per chunk, so with many sessions running only a core's
+    worth of kernels compete for the CPU at once, and each session gets its turn
+    in order (a plain Semaphore lets the thread that just released win again).
+    """
+
+    def __init__(self, slots: int) -> None:
+        self._free = slots
+        self._cond = threading.Condition()
+        self._queue: deque[object] = deque()
+
+    def __enter__(self) -> None:
+        ticket = object()
+        with self._cond:
+            self._queue.append(ticket)
+            while self._queue[0] is not ticket or self._free == 0:
+                self._cond.wait()
+            self._queue.popleft()
+            self._free -= 1
+            self._cond.notify_all()
+
+    def __exit__(self, *_exc: object) -> None:
+        with self._cond:
+            self._free += 1
+            self._cond.notify_all()
+
+
+#: Kernels running at once in this process: leave a core for sockets and frames.
+KERNEL_SLOTS = FairSlots(max(1, (os.cpu_count() or 2) - 1))
 
 
 class Runner:
@@ -62,9 +97,11 @@ class Runner:
             self._wake.clear()
 
     def _fast(self, epochs: int) -> int:
-        start = time.thread_time()
-        done = self._session.work_fast(self, epochs)
-        spent = time.thread_time() - start
+        with KERNEL_SLOTS:
+            start = time.thread_time()
+            done = self._session.work_fast(self, epochs)
+            spent = time.thread_time() - start
+        self._session.lock.step_aside()
         if done > 0 and spent > 0:
             # size the next chunk to about CHUNK_SECONDS of this thread's own CPU time
             target = int(done * CHUNK_SECONDS / spent)
@@ -83,11 +120,11 @@ class Runner:
             if speed.traced:
                 if not self._session.work_traced(self, speed.unit):
                     return
+                self._session.lock.step_aside()
                 self._wait(1.0 / speed.per_second)
             elif speed.per_second is None:
                 if self._fast(self.chunk) < 0:
                     return
-                time.sleep(0)  # let waiting threads take the GIL between chunks
             else:
                 rate = speed.per_second
                 due = int((self._clock() - base) * rate) - done

@@ -46,13 +46,43 @@ EXPORT_FORMAT = "backprop-xor/1"
 Spawn = Callable[..., Any]
 
 
+class SessionLock:
+    """A re-entrant lock that a background run steps aside from between chunks.
+
+    A plain lock released and re-acquired at once by the run's thread is nearly
+    always won by it again, starving frames and commands; `step_aside` waits (a
+    few ms at most) until the threads queued for the lock have had it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._count = threading.Lock()
+        self.waiting = 0
+
+    def __enter__(self) -> None:
+        with self._count:
+            self.waiting += 1
+        self._lock.acquire()
+        with self._count:
+            self.waiting -= 1
+
+    def __exit__(self, *_exc: object) -> None:
+        self._lock.release()
+
+    def step_aside(self, most: float = 0.005) -> None:
+        """Let waiting threads take the lock before the caller takes it again."""
+        deadline = time.monotonic() + most
+        while self.waiting and time.monotonic() < deadline:
+            time.sleep(0.0001)
+
+
 class Session:
     """One tab's trainer and everything drawn from it; thread safe through `lock`."""
 
     def __init__(self, session_id: str, spawn: Spawn, config: TrainingConfig | None = None,
                  speed: int = DEFAULT_SPEED, clock: Callable[[], float] = time.monotonic) -> None:
         self.id = session_id
-        self.lock = threading.RLock()
+        self.lock = SessionLock()
         self._spawn = spawn
         self._clock = clock
         self.trainer = Trainer(config or TrainingConfig())
@@ -336,7 +366,9 @@ class Session:
                 return -1
             trainer = self.trainer
             before = trainer.status
-            result = trainer.run(epochs, loss_every=self.history.sample_every(),
+            # a few dozen loss samples per chunk at most: the history stays cheap to keep
+            every = max(self.history.sample_every(), epochs // 32)
+            result = trainer.run(epochs, loss_every=every,
                                  stop_on_convergence=before == TRAINING,
                                  remember=not self._fast_segment)
             self._fast_segment = True

@@ -1,0 +1,304 @@
+"""Classroom rooms over Socket.IO and HTTP: presenters open rooms, students follow them.
+
+The presenter is an ordinary tab; `room_open` shows its session to a room.
+Students connect with `auth: {room: CODE}` instead of a session: they get no
+trainer, only `room_frame`s from this process's fan-out, and every command they
+send is refused. See docs/protocol.md, "Rooms".
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, redirect, request
+from flask_socketio import emit
+
+from app.rooms import Fanout, Hub, MemoryHub, Room, RoomRegistry, Viewer, normalize_code
+from app.sessions import Session, SessionRegistry
+from app.sessions.schema import CommandError, fields, required
+
+from .extensions import socketio
+from .wire import jsonable
+
+log = logging.getLogger(__name__)
+
+rooms_http = Blueprint("rooms", __name__)
+
+MAX_NAME = 40
+MAX_VIEWER_ID = 64
+
+
+class Classroom:
+    """This process's rooms (as presenter) and fan-outs (to students), bound to one app."""
+
+    def __init__(self, hub: Hub, sessions: SessionRegistry, spawn: Callable[..., Any]) -> None:
+        self.hub = hub
+        self.sessions = sessions
+        self.spawn = spawn
+        self.rooms = RoomRegistry(hub, spawn, jsonable, self._status)
+        self.fanouts: dict[str, Fanout] = {}
+        self.viewers: dict[str, tuple[str, Viewer]] = {}  # sid -> (code, viewer)
+
+    # ----- presenter side ---------------------------------------------------------------
+
+    def _status(self, room: Room) -> None:
+        sid = room.session.sid
+        if sid is not None:
+            socketio.emit("room_status", jsonable(room.meta(for_presenter=True)), to=sid,
+                          namespace="/", ignore_queue=True)
+
+    def presenter_room(self, session: Session, data: Any) -> Room:
+        """The open room of `session`, checking the presenter token in `data`."""
+        token = required(fields(data, ("token", *ROOM_FIELDS), "room"), "token")
+        room = self.rooms.for_session(session.id)
+        if room is None or not room.check_token(token):
+            raise CommandError("token", "token: not the presenter token of an open room")
+        return room
+
+    # ----- student side -----------------------------------------------------------------
+
+    def join(self, sid: str, auth: dict[str, Any]) -> dict[str, Any]:
+        """Connection `sid` follows the room in `auth`; returns the `room_hello` payload."""
+        code = normalize_code(auth.get("room"))
+        if not self.hub.exists(code):
+            raise CommandError("room", f"room: no open room has the code {code}")
+        viewer_id = auth.get("viewer")
+        if not (isinstance(viewer_id, str) and 0 < len(viewer_id) <= MAX_VIEWER_ID
+                and viewer_id.replace("-", "").replace("_", "").isalnum()):
+            viewer_id = secrets.token_urlsafe(12)
+        name = auth.get("name")
+        name = name.strip()[:MAX_NAME] if isinstance(name, str) else ""
+        viewer = Viewer(sid, viewer_id, name)
+        fanout = self.fanouts.get(code)
+        if fanout is None:
+            fanout = self.fanouts.setdefault(code, Fanout(code, self.hub, _send, _ready,
+                                                          self.spawn))
+        self.viewers[sid] = (code, viewer)
+        fanout.add(viewer)
+        return {"code": code, "viewer": viewer_id, "name": name}
+
+    def leave(self, sid: str) -> tuple[str, Viewer] | None:
+        """Connection `sid` stops following its room."""
+        entry = self.viewers.pop(sid, None)
+        if entry is not None:
+            fanout = self.fanouts.get(entry[0])
+            if fanout is not None:
+                fanout.remove(sid)
+        return entry
+
+    def answer(self, sid: str, data: Any) -> None:
+        """A student's answer to the poll on screen."""
+        code, viewer = self._viewer(sid)
+        values = fields(data, ("poll", "choice"), "poll_answer")
+        poll_id, choice = required(values, "poll"), required(values, "choice")
+        snapshot = self.hub.latest(code)[1]
+        poll = (snapshot or {}).get("room", {}).get("poll")
+        if poll is None or poll.get("id") != poll_id or poll.get("closed"):
+            raise CommandError("poll", "poll: that poll is not open")
+        if poll.get("revealed"):
+            raise CommandError("poll", "poll: the answer was revealed; answers are closed")
+        if choice not in {c["id"] for c in poll["choices"]}:
+            ids = ", ".join(c["id"] for c in poll["choices"])
+            raise CommandError("choice", f"choice: need one of {ids}")
+        self.hub.submit_answer(code, {"poll": poll_id, "viewer": viewer.viewer_id,
+                                      "name": viewer.name, "choice": choice})
+
+    def fork(self, sid: str) -> str:
+        """A private session holding the room's current state; returns its id."""
+        code, _viewer = self._viewer(sid)
+        snapshot = self.hub.latest(code)[1]
+        if snapshot is None:
+            raise CommandError("room", "room: nothing to copy yet")
+        state = dict(snapshot["state"])
+        state["history"] = {"width": snapshot["history"].get("width", 1),
+                            "points": snapshot["history"]["points"]}
+        state["marks"] = snapshot.get("marks") or []
+        session, _ = self.sessions.open(None)
+        session.import_state(state)
+        return session.id
+
+    def _viewer(self, sid: str) -> tuple[str, Viewer]:
+        entry = self.viewers.get(sid)
+        if entry is None:
+            raise CommandError("room", "room: this connection follows no room")
+        return entry
+
+    def shutdown(self) -> None:
+        """Close rooms and stop fan-outs."""
+        self.rooms.shutdown()
+        for fanout in self.fanouts.values():
+            fanout.stop()
+        self.hub.close()
+
+
+ROOM_FIELDS = ("hide", "kind", "question", "target", "unit")
+
+
+def _send(payload: dict[str, Any], sids: list[str]) -> None:
+    # one encoding for the whole group; local delivery only (each process fans out its own)
+    socketio.emit("room_frame", payload, to=sids, namespace="/", ignore_queue=True)
+
+
+def _ready(sid: str) -> bool:
+    """True when the student's connection has sent everything queued for it."""
+    server = socketio.server
+    try:
+        eio_sid = server.manager.eio_sid_from_sid(sid, "/")
+        sock = server.eio.sockets.get(eio_sid)
+    except (KeyError, AttributeError):
+        return False
+    return sock is not None and not sock.closed and sock.queue.qsize() == 0
+
+
+def make_hub(message_queue: str | None) -> Hub:
+    """A Redis hub when the servers share a message queue, else one in memory."""
+    if message_queue and message_queue.startswith(("redis://", "rediss://", "unix://")):
+        from app.rooms.hub_redis import RedisHub
+
+        return RedisHub(message_queue)
+    return MemoryHub()
+
+
+def classroom() -> Classroom:
+    """The current app's classroom."""
+    return current_app.extensions["backprop_classroom"]
+
+
+# ----- HTTP --------------------------------------------------------------------------------
+
+
+@rooms_http.get("/join/<code>")
+def join_page(code: str) -> Any:
+    """A join link: the page, following the room."""
+    try:
+        code = normalize_code(code)
+    except ValueError:
+        abort(404)
+    return redirect(f"/?room={code}", code=302)
+
+
+@rooms_http.get("/room/<code>/qr.svg")
+def join_qr(code: str) -> Response:
+    """The join URL as a QR code (SVG), for the projector."""
+    import segno
+
+    try:
+        code = normalize_code(code)
+    except ValueError:
+        abort(404)
+    if not classroom().hub.exists(code):
+        abort(404)
+    out = io.BytesIO()
+    segno.make(join_url(code), error="m").save(out, kind="svg", scale=10, border=2,
+                                                dark="#000", light="#fff")
+    return Response(out.getvalue(), mimetype="image/svg+xml",
+                    headers={"Cache-Control": "no-store"})
+
+
+@rooms_http.get("/room/<code>/polls.csv")
+def polls_csv(code: str) -> Response:
+    """Every poll answer of the room (presenter only: header X-Room-Token)."""
+    try:
+        code = normalize_code(code)
+    except ValueError:
+        abort(404)
+    room = classroom().rooms.get(code)
+    if room is None or not room.check_token(request.headers.get("X-Room-Token")):
+        abort(403)
+    return Response(room.answers_csv(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="polls-{code}.csv"',
+        "Cache-Control": "no-store",
+    })
+
+
+def join_url(code: str) -> str:
+    """Where students go: this server's address as the presenter reached it."""
+    return f"{request.host_url}join/{code}"
+
+
+# ----- Socket.IO -----------------------------------------------------------------------------
+
+
+def connect_viewer(sid: str, auth: dict[str, Any]) -> None:
+    """Called by the connect handler for `auth: {room: ...}`; refuses unknown rooms."""
+    try:
+        hello = classroom().join(sid, auth)
+    except ValueError as error:
+        raise ConnectionRefusedError(str(error)) from None
+    emit("room_hello", hello)
+
+
+def disconnect_viewer(sid: str) -> bool:
+    """Called by the disconnect handler; True if `sid` was a student."""
+    return classroom().leave(sid) is not None
+
+
+def is_viewer(sid: str) -> bool:
+    """True for a student's connection (it may not drive anything)."""
+    return sid in classroom().viewers
+
+
+def presenter_commands(command: Callable) -> None:
+    """Register the presenter's room commands with the events module's `command` decorator."""
+
+    @command("room_open")
+    def room_open(session: Session, data: Any) -> dict:
+        fields(data, (), "room_open")
+        room = classroom().rooms.open(session)
+        return {"code": room.code, "token": room.token, "join_url": join_url(room.code),
+                "qr_url": f"/room/{room.code}/qr.svg", "room": room.meta(for_presenter=True)}
+
+    @command("room_close")
+    def room_close(session: Session, data: Any) -> dict:
+        room = classroom().presenter_room(session, data)
+        classroom().rooms.close(room.code)
+        return {}
+
+    @command("room_controls")
+    def room_controls(session: Session, data: Any) -> dict:
+        room = classroom().presenter_room(session, data)
+        room.set_hide_controls(required(data, "hide"))
+        return {"hide_controls": room.hide_controls}
+
+    @command("poll_open")
+    def poll_open(session: Session, data: Any) -> dict:
+        room = classroom().presenter_room(session, data)
+        poll = room.open_poll(data.get("kind"), data.get("question"), data.get("target"),
+                              data.get("unit", "pattern"))
+        return {"poll": poll.public(for_presenter=True)}
+
+    @command("poll_reveal")
+    def poll_reveal(session: Session, data: Any) -> dict:
+        classroom().presenter_room(session, data).reveal()
+        return {}
+
+    @command("poll_close")
+    def poll_close(session: Session, data: Any) -> dict:
+        classroom().presenter_room(session, data).close_poll()
+        return {}
+
+
+def viewer_commands(on: Callable[[str], Callable]) -> None:
+    """Register the students' events (answers, forks)."""
+
+    def handle(event: str, fn: Callable[[str, Any], dict]) -> None:
+        def handler(data: Any = None) -> dict[str, Any]:
+            try:
+                return jsonable({"ok": True, **fn(request.sid, data)})
+            except ValueError as error:
+                field = getattr(error, "field", event)
+                return {"ok": False, "error": str(error), "field": field}
+            except Exception:
+                log.exception("%s failed", event)
+                return {"ok": False, "error": f"{event}: internal error", "field": event}
+
+        handler.__name__ = f"on_{event}"
+        on(event)(handler)
+
+    handle("poll_answer", lambda sid, data: (classroom().answer(sid, data), {})[1])
+    handle("room_fork", lambda sid, data: (fields(data, (), "room_fork"),
+                                           {"session": classroom().fork(sid)})[1])
