@@ -25,8 +25,8 @@ def new_code(taken: Container[str] = ()) -> str:
 def normalize_code(code: object) -> str:
     """The code as typed, upper-cased, with spaces and dashes dropped; ValueError if malformed."""
     if not isinstance(code, str) or len(code) > 32:
-        raise ValueError("code: need the room's 6-character join code")
+        raise ValueError("room: need the room's 6-character join code")
     cleaned = code.upper().replace(" ", "").replace("-", "")
     if len(cleaned) != CODE_LENGTH or any(c not in ALPHABET for c in cleaned):
-        raise ValueError(f"code: {code!r} is not a join code (6 characters from {ALPHABET})")
+        raise ValueError(f"room: {code!r} is not a join code (6 characters from {ALPHABET})")
     return cleaned

@@ -37,8 +37,10 @@ class Room:
     """One class following one presenter's session."""
 
     def __init__(self, code: str, session: Session, hub: Hub,
-                 encode: Callable[[Any], Any], on_status: Callable[[Room], None]) -> None:
+                 encode: Callable[[Any], Any], on_status: Callable[[Room], None],
+                 grace_seconds: float = 120.0) -> None:
         self.code = code
+        self.grace_seconds = grace_seconds
         self.token = secrets.token_urlsafe(32)
         self.session = session
         self.hub = hub
@@ -136,6 +138,11 @@ class Room:
                         break
         return changed
 
+    def _presenter_gone(self) -> bool:
+        """The presenter's tab has been away for longer than its session's grace period."""
+        left = self.session.detached_at
+        return left is not None and time.monotonic() - left > self.grace_seconds
+
     def _reveal_after_step(self) -> bool:
         poll = self.poll
         if poll is not None and not poll.revealed \
@@ -175,6 +182,9 @@ class Room:
         viewers, counted = 0, float("-inf")
         try:
             while not self._stop.wait(TICK):
+                if self._presenter_gone():
+                    self.close()
+                    break
                 answered = self._apply_answers()
                 self._reveal_after_step()
                 now = time.monotonic()
@@ -198,8 +208,9 @@ class RoomRegistry:
     """The rooms whose presenters are in this process; thread safe."""
 
     def __init__(self, hub: Hub, spawn: Callable[..., Any], encode: Callable[[Any], Any],
-                 on_status: Callable[[Room], None]) -> None:
+                 on_status: Callable[[Room], None], grace_seconds: float = 120.0) -> None:
         self.hub = hub
+        self.grace_seconds = grace_seconds
         self._spawn = spawn
         self._encode = encode
         self._on_status = on_status
@@ -214,7 +225,8 @@ class RoomRegistry:
             if room is not None and not room.closed:
                 return room
             code = new_code(self._rooms.keys() | self.hub.taken())
-            room = Room(code, session, self.hub, self._encode, self._on_status)
+            room = Room(code, session, self.hub, self._encode, self._on_status,
+                        self.grace_seconds)
             self._rooms[code] = room
             self._by_session[session.id] = room
         room.start(self._spawn)

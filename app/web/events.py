@@ -18,6 +18,7 @@ from flask_socketio import disconnect, emit
 from app.sessions import FrameStream, RegistryFull, Session, SessionRegistry, field_of
 from app.sessions.schema import fields, required, settings_values, step_unit, weight_address
 
+from . import rooms
 from .extensions import socketio
 from .transport import wants_ack
 from .wire import jsonable
@@ -46,6 +47,9 @@ def on_connect(auth: Any = None) -> None:
     """Attach the connection to its session (resumed) or a new one; say hello; start frames."""
     registry = _registry()
     registry.start_reaper()
+    if isinstance(auth, dict) and auth.get("room") is not None:
+        rooms.connect_viewer(request.sid, auth)  # a student following a room
+        return
     wanted = auth.get("session") if isinstance(auth, dict) else None
     try:
         session, resumed = registry.open(wanted)
@@ -74,6 +78,8 @@ def on_connect(auth: Any = None) -> None:
 @socketio.on("disconnect")
 def on_disconnect(*_reason: Any) -> None:
     """Stop the connection's frames; its session waits out the grace period."""
+    if rooms.disconnect_viewer(request.sid):
+        return
     entry = _registry().unbind(request.sid)
     if entry is not None:
         session, stream = entry
@@ -94,6 +100,9 @@ def command(event: str) -> Callable[[Callable[[Session, Any], dict | None]], Cal
         def handler(*args: Any) -> dict[str, Any]:
             entry = _registry().for_sid(request.sid)
             if entry is None:
+                if rooms.is_viewer(request.sid):
+                    return _fail(event, "viewer", "viewer: students follow the presenter's "
+                                 "network; fork the room to experiment on your own copy")
                 return _fail(event, "session", "session: this connection has no session")
             try:
                 extra = fn(entry[0], args[0] if args else None) or {}
@@ -194,3 +203,7 @@ def import_(session: Session, data: Any) -> dict:
     """Replace the run with an exported one."""
     return {"settings": session.import_state(required(fields(data, ("state",), "import"),
                                                       "state"))}
+
+
+rooms.presenter_commands(command)
+rooms.viewer_commands(socketio.on)

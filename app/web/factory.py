@@ -16,6 +16,7 @@ from . import (
     transport,
 )
 from .extensions import socketio
+from .rooms import Classroom, make_hub, rooms_http
 from .routes import pages
 from .security import add_headers, secret_key
 
@@ -54,6 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = secret_key(app)
     app.after_request(add_headers)
     app.register_blueprint(pages)
+    app.register_blueprint(rooms_http)
 
     socketio.init_app(
         app, async_mode="threading", always_connect=True, logger=False, engineio_logger=False,
@@ -64,6 +66,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         socketio.start_background_task,
         grace_seconds=float(app.config["SESSION_GRACE_SECONDS"]),
         max_sessions=int(app.config["MAX_SESSIONS"]),
+    )
+    app.extensions["backprop_classroom"] = Classroom(
+        make_hub(app.config["SOCKETIO_MESSAGE_QUEUE"]), app.extensions["backprop_sessions"],
+        socketio.start_background_task, grace_seconds=float(app.config["SESSION_GRACE_SECONDS"]),
     )
     if app.config["WARM_UP"]:
         socketio.start_background_task(warm_up)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, redirect, request
-from flask_socketio import emit
+from flask_socketio import disconnect, emit
 
 from app.rooms import Fanout, Hub, MemoryHub, Room, RoomRegistry, Viewer, normalize_code
 from app.sessions import Session, SessionRegistry
@@ -35,11 +35,12 @@ MAX_VIEWER_ID = 64
 class Classroom:
     """This process's rooms (as presenter) and fan-outs (to students), bound to one app."""
 
-    def __init__(self, hub: Hub, sessions: SessionRegistry, spawn: Callable[..., Any]) -> None:
+    def __init__(self, hub: Hub, sessions: SessionRegistry, spawn: Callable[..., Any],
+                 grace_seconds: float = 120.0) -> None:
         self.hub = hub
         self.sessions = sessions
         self.spawn = spawn
-        self.rooms = RoomRegistry(hub, spawn, jsonable, self._status)
+        self.rooms = RoomRegistry(hub, spawn, jsonable, self._status, grace_seconds)
         self.fanouts: dict[str, Fanout] = {}
         self.viewers: dict[str, tuple[str, Viewer]] = {}  # sid -> (code, viewer)
 
@@ -224,11 +225,19 @@ def join_url(code: str) -> str:
 
 
 def connect_viewer(sid: str, auth: dict[str, Any]) -> None:
-    """Called by the connect handler for `auth: {room: ...}`; refuses unknown rooms."""
+    """Called by the connect handler for `auth: {room: ...}`.
+
+    A malformed or unknown code gets an `error` event naming `room` and the
+    connection is closed (a refusal at connect time would reach the page only as
+    a generic connect error).
+    """
     try:
         hello = classroom().join(sid, auth)
     except ValueError as error:
-        raise ConnectionRefusedError(str(error)) from None
+        emit("error", {"event": "connect", "message": str(error),
+                       "field": getattr(error, "field", "room")})
+        disconnect()
+        return
     emit("room_hello", hello)
 
 

@@ -37,5 +37,6 @@ def serve(host: str = "127.0.0.1", port: int = 5000, open_browser: bool = False,
     except KeyboardInterrupt:
         pass
     finally:
+        app.extensions["backprop_classroom"].shutdown()
         app.extensions["backprop_sessions"].shutdown()
     return 0

@@ -35,7 +35,7 @@ def test_normalize_accepts_what_a_student_types(typed: str) -> None:
 
 @pytest.mark.parametrize("bad", ["", "ABC", "ACDEF0", "ACDEFGH", 12, None, "x" * 100])
 def test_normalize_rejects_malformed_codes(bad: object) -> None:
-    with pytest.raises(ValueError, match="code"):
+    with pytest.raises(ValueError, match="room"):
         normalize_code(bad)
 
 
