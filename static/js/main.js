@@ -1,7 +1,7 @@
 // Wires the page together: fetch the settings table, build the controls, connect, fold frames
 // into the state, draw on requestAnimationFrame. Every concern lives in its own module.
 import { io } from "../vendor/socket.io.esm.min.js";
-import { connect } from "./socket.js";
+import { connect, SESSION_KEY } from "./socket.js";
 import { createState, applyFrame, displayedWeights } from "./store.js";
 import { fitCanvas, readTheme } from "./canvas.js";
 import { networkLayout, sizesFromWeights, hitTest, sameSelection, weightLabel, neuronLabel } from "./layout.js";
@@ -17,12 +17,18 @@ import { downloadCanvas, downloadText, readJSONFile, fileStem } from "./download
 import { historyCSV, traceCSV } from "./csv.js";
 import { settingsToQuery, queryToSettings } from "./urlparams.js";
 import { statusText, fmt, parseNumber, PHASE_LABELS } from "./format.js";
+import { roomFromSearch } from "./classroom.js";
+import { createPresenter } from "./room.js";
+import { createViewer, setReadOnly, wireClassroomDialog } from "./viewer.js";
 
 const $ = (id) => document.getElementById(id);
 const state = createState();
 const prefs = globalThis.localStorage;
 const view = { theme: null, layout: null, anim: null, lastTraceAt: 0, drawnVersion: -1, panelKey: "", surfaceKey: "", dirty: true };
 let client = null;
+let mode = { room: null, forked: false }; // following a room (read-only) unless forked
+let presenter = null;
+let viewer = null;
 
 // ----- viewer preferences -------------------------------------------------------------------
 function setPref(name, value) {
@@ -55,6 +61,10 @@ function say(text, ok = false) {
 }
 async function send(name, payload) {
   if (!client) return { ok: false, error: "not connected" };
+  if (state.readOnly) {
+    viewer.note("You are following the room: the presenter drives it. Press “Try it yourself” to experiment.");
+    return { ok: false, error: "viewer" };
+  }
   const reply = await client.command(name, payload);
   if (!reply.ok) {
     if (reply.field && settingsUi?.inputs.has(reply.field)) settingsUi.showError(reply.field, reply.error);
@@ -208,7 +218,7 @@ function wireNetworkPointer() {
     const hit = hitTest(view.layout, p.x, p.y);
     state.selection = hit ?? state.selection;
     view.dirty = true;
-    if (hit?.kind === "weight" && Number.isFinite(weightAt(hit))) {
+    if (hit?.kind === "weight" && Number.isFinite(weightAt(hit)) && !state.readOnly) {
       let scale = 1;
       for (const layer of state.frame.weights) for (const row of layer) for (const w of row) scale = Math.max(scale, Math.abs(w ?? 0));
       state.drag = { ...hit, start: weightAt(hit), value: weightAt(hit), startY: p.y, perPixel: scale / 100, moved: false };
@@ -239,8 +249,8 @@ function updateWeightEditor() {
   const sel = state.selection;
   const input = $("weight-value");
   const isWeight = sel?.kind === "weight" && state.frame?.weights;
-  input.disabled = !isWeight;
-  $("weight-set").disabled = !isWeight;
+  input.disabled = !isWeight || state.readOnly;
+  $("weight-set").disabled = !isWeight || state.readOnly;
   if (!isWeight) {
     $("weight-name").textContent = "(click one)";
     return;
@@ -258,6 +268,7 @@ function updateWeightEditor() {
 function onFrame(frame) {
   const previous = state.frame?.trace;
   applyFrame(state, frame);
+  if (frame.room && state.readOnly) viewer.update(frame.room);
   const now = performance.now();
   const phases = phasesToPlay(previous, frame.trace);
   if (phases.length) {
@@ -295,7 +306,7 @@ function updatePanels() {
   const run = $("run");
   run.textContent = frame.running ? "Pause" : "Run";
   run.setAttribute("aria-pressed", frame.running ? "true" : "false");
-  $("back").disabled = !frame.can_back;
+  $("back").disabled = state.readOnly || !frame.can_back;
   if (document.activeElement !== $("speed")) {
     $("speed").value = String(frame.speed);
     showSpeed(frame.speed);
@@ -367,8 +378,42 @@ function draw(now) {
   if (++measured % 600 === 0) performance.clearMeasures("draw");
 }
 
+// ----- connection: the tab's own session, or a room it follows ---------------------------------
+let applied = false;
+function connectAs(next) {
+  client?.close();
+  mode = next;
+  state.readOnly = Boolean(mode.room && !mode.forked);
+  setReadOnly(state.readOnly);
+  if (mode.room) viewer.enter(mode.room, mode.forked);
+  view.panelKey = "";
+  const following = state.readOnly ? { room: mode.room, name: sessionStorage.getItem("backprop-xor-name") } : {};
+  client = connect(io, {
+    hello: (hello) => {
+      if (!applied && !mode.room) applyUrlSettings(hello.settings);
+      applied = true;
+      if (!mode.room) presenter.restore();
+    },
+    frame: onFrame,
+    roomStatus: (s) => presenter.status(s),
+    takenOver: () => { $("status").textContent = "This session moved to another tab. Reload to take it back."; },
+    error: (e) => (state.readOnly ? viewer.note(e?.message ?? "error") : say(e?.message ?? "error")),
+    connection: (what, detail) => {
+      if (mode.room) viewer.connection(what, detail);
+      if (what === "disconnected" && detail !== "io client disconnect") $("status").textContent = `Disconnected (${detail}); reconnecting…`;
+      if (what === "error") $("status").textContent = `Cannot connect: ${detail}`;
+    },
+  }, sessionStorage, following);
+}
+
+function selectedWeight() {
+  const sel = state.selection;
+  return sel?.kind === "weight" ? { layer: sel.layer, neuron: sel.neuron, input: sel.input } : null;
+}
+
 // ----- start ----------------------------------------------------------------------------------
 async function start() {
+  mode = { room: roomFromSearch(location.search), forked: false };
   loadPrefs();
   wireButtons();
   wireNetworkPointer();
@@ -386,21 +431,16 @@ async function start() {
   state.table = table;
   $("speed").max = String(Math.max(0, (table.speeds?.length ?? 1) - 1));
   settingsUi = buildSettings($("settings"), table.settings, (name, value) => send("configure", { [name]: value }));
-  let first = true;
-  client = connect(io, {
-    hello: (hello) => {
-      if (first) applyUrlSettings(hello.settings);
-      first = false;
-    },
-    frame: onFrame,
-    takenOver: () => { $("status").textContent = "This session moved to another tab. Reload to take it back."; },
-    error: (e) => say(e?.message ?? "error"),
-    connection: (what, detail) => {
-      if (what === "disconnected") $("status").textContent = `Disconnected (${detail}); reconnecting…`;
-      if (what === "error") $("status").textContent = `Cannot connect: ${detail}`;
-    },
+  presenter = createPresenter({ command: (name, payload) => client.command(name, payload), selectedWeight });
+  viewer = createViewer({
+    command: (name, payload) => client.command(name, payload),
+    fork: (session) => { sessionStorage.setItem(SESSION_KEY, session); connectAs({ ...mode, forked: true }); },
+    live: () => connectAs({ ...mode, forked: false }),
+    ended: () => client?.close(),
   });
-  globalThis.backpropXor = { state, view }; // for debugging from the console and the tests
+  wireClassroomDialog(Boolean(mode.room));
+  connectAs(mode);
+  globalThis.backpropXor = { state, view, get client() { return client; } }; // for debugging from the console and the tests
 }
 
 start();
