@@ -236,6 +236,25 @@ class RoomRegistry:
         """The local room with this code, if any."""
         return self._rooms.get(code)
 
+    def all(self) -> list[Room]:
+        """Every local room (a snapshot)."""
+        with self._lock:
+            return list(self._rooms.values())
+
+    def restore(self, code: str, token: str, session: Session, hide_controls: bool,
+                polls: list[Poll]) -> Room:
+        """A room saved before a restart, back under its code and presenter token."""
+        with self._lock:
+            room = Room(code, session, self.hub, self._encode, self._on_status,
+                        self.grace_seconds)
+            room.token = token
+            room.hide_controls = hide_controls
+            room.polls = polls
+            self._rooms[code] = room
+            self._by_session[session.id] = room
+        room.start(self._spawn)
+        return room
+
     def for_session(self, session_id: str) -> Room | None:
         """The open room of a session, if any."""
         room = self._by_session.get(session_id)

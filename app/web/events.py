@@ -52,9 +52,10 @@ def on_connect(auth: Any = None) -> None:
         return
     wanted = auth.get("session") if isinstance(auth, dict) else None
     try:
-        session, resumed = registry.open(wanted)
-    except RegistryFull:
-        raise ConnectionRefusedError("server full") from None
+        session, resumed = registry.open(wanted, request.remote_addr)
+    except RegistryFull as full:  # say which limit (a refusal's own message never shows)
+        emit("error", {"event": "connect", "message": str(full), "field": full.field})
+        raise ConnectionRefusedError(str(full)) from None
     sid = request.sid
     server = socketio.server
 

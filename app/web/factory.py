@@ -13,6 +13,8 @@ from app.sessions import GRACE_SECONDS, MAX_SESSIONS, MIN_INTERVAL, SessionRegis
 
 from . import (
     events,  # noqa: F401 - registers the Socket.IO handlers
+    limits,
+    persistence,
     transport,
 )
 from .extensions import socketio
@@ -71,6 +73,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         make_hub(app.config["SOCKETIO_MESSAGE_QUEUE"]), app.extensions["backprop_sessions"],
         socketio.start_background_task, grace_seconds=float(app.config["SESSION_GRACE_SECONDS"]),
     )
+    limits.install_app(app, socketio.server)  # message size, event rate, sessions per address
+    persistence.install(app)  # sessions and rooms saved to SQLite, rooms reopened
     if app.config["WARM_UP"]:
         socketio.start_background_task(warm_up)
     return app
