@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 #: Most points kept; at least half of it once the run has that many epochs.
 CAPACITY = 4096
 
@@ -36,24 +38,40 @@ class LossHistory:
 
     def add(self, epoch: int, loss: float) -> None:
         """Record the loss after `epoch` epochs; non-finite losses are skipped."""
-        if not math.isfinite(loss):
-            return
-        points = self.points
-        if points and points[-1][0] // self.width == epoch // self.width and epoch >= points[-1][0]:
-            last = points[-1]
-            last[0] = epoch
-            last[1] = min(last[1], loss)
-            last[2] = max(last[2], loss)
-            last[3] = loss
-            return
-        points.append([epoch, loss, loss, loss])
-        if len(points) > self.capacity:
-            self._merge()
+        if math.isfinite(loss):
+            self._add_summary(epoch, loss, loss, loss)
 
     def add_many(self, epochs: Any, losses: Any) -> None:
-        """Record several samples in epoch order."""
-        for epoch, loss in zip(epochs, losses, strict=True):
-            self.add(int(epoch), float(loss))
+        """Record several samples in epoch order (a fast chunk's: grouped per bucket first)."""
+        epochs = np.asarray(epochs, dtype=np.int64)
+        losses = np.asarray(losses, dtype=np.float64)
+        keep = np.isfinite(losses)
+        epochs, losses = epochs[keep], losses[keep]
+        if len(epochs) == 0:
+            return
+        buckets = epochs // self.width
+        starts = np.flatnonzero(np.r_[True, buckets[1:] != buckets[:-1]])
+        ends = np.r_[starts[1:], len(epochs)] - 1
+        lows = np.minimum.reduceat(losses, starts)
+        highs = np.maximum.reduceat(losses, starts)
+        for epoch, low, high, last in zip(epochs[ends].tolist(), lows.tolist(), highs.tolist(),
+                                          losses[ends].tolist(), strict=True):
+            self._add_summary(epoch, low, high, last)
+
+    def _add_summary(self, epoch: int, low: float, high: float, last: float) -> None:
+        """Add samples summarised as (last epoch, min, max, last loss) within one bucket."""
+        points = self.points
+        if points and points[-1][0] // self.width == epoch // self.width \
+                and epoch >= points[-1][0]:
+            point = points[-1]
+            point[0] = epoch
+            point[1] = min(point[1], low)
+            point[2] = max(point[2], high)
+            point[3] = last
+            return
+        points.append([epoch, low, high, last])
+        if len(points) > self.capacity:
+            self._merge()
 
     def _merge(self) -> None:
         self.width *= 2

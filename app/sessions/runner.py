@@ -1,19 +1,20 @@
 """The background run of one session: pacing for every speed, stopped by an Event.
 
-Traced speeds take one traced step, then wait 1/rate seconds. Fast speeds run the
-compiled kernel in chunks sized to about `CHUNK_SECONDS` of CPU (the kernel
-releases the GIL, and the session's lock is free between chunks, so commands,
-frames and other sessions get their turn); rate-limited ones run only the epochs
-due by the clock. The runner owns no state: it calls the session's `work_*`
-methods, which do the work under the session's lock and say when to stop.
+Traced speeds take one traced step, then wait 1/rate seconds. The unlimited speed
+runs the compiled kernel in chunks, on the shared `KernelPool`, sized to this
+run's share of it (the kernel releases the GIL, and the session's lock is free
+between chunks, so commands, frames and other sessions get their turn); rate-limited
+speeds run only the epochs due by the clock. The runner owns no state: it calls
+the session's `work_*` methods, which do the work under the session's lock and say
+when to stop.
 """
 
 from __future__ import annotations
 
 import os
+import queue
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -25,41 +26,72 @@ if TYPE_CHECKING:
 #: Target CPU time of one fast chunk: short enough for fairness, long enough to amortise.
 CHUNK_SECONDS = 0.002
 MIN_CHUNK, MAX_CHUNK = 16, 1_000_000
+#: With many runs sharing the kernel slots, every run gets a turn at least this often.
+TURN_EVERY = 1 / 40
 #: A rate-limited run checks the clock at least this often.
 TICK = 0.02
 
 
-class FairSlots:
-    """A first-come first-served semaphore: at most `slots` holders, waiters served in order.
+class KernelPool:
+    """Worker threads that run every session's kernel chunks, first come first served.
 
-    Fast runs take a slot per chunk, so with many sessions running only a core's
-    worth of kernels compete for the CPU at once, and each session gets its turn
-    in order (a plain Semaphore lets the thread that just released win again).
+    At most `workers` kernels run at once, so unlimited runs together use about that
+    many cores and the rest of the machine is left for sending frames and answering
+    commands. A run hands its chunk to the pool and waits for it; the workers go
+    straight on to the next run's chunk, so the CPU never idles while a run's thread
+    wakes up. Chunks shrink as runs multiply (`chunk_seconds`), so each run still
+    gets a new state to show about 40 times a second.
     """
 
-    def __init__(self, slots: int) -> None:
-        self._free = slots
-        self._cond = threading.Condition()
-        self._queue: deque[object] = deque()
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._queue: queue.SimpleQueue[tuple[Callable[[], Any], threading.Event, list]] = \
+            queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._started = 0
+        self.runs = 0
 
-    def __enter__(self) -> None:
-        ticket = object()
-        with self._cond:
-            self._queue.append(ticket)
-            while self._queue[0] is not ticket or self._free == 0:
-                self._cond.wait()
-            self._queue.popleft()
-            self._free -= 1
-            self._cond.notify_all()
+    def join(self) -> None:
+        """A run started running fast."""
+        with self._lock:
+            self.runs += 1
 
-    def __exit__(self, *_exc: object) -> None:
-        with self._cond:
-            self._free += 1
-            self._cond.notify_all()
+    def leave(self) -> None:
+        """That run stopped, or switched to a traced speed."""
+        with self._lock:
+            self.runs -= 1
+
+    def chunk_seconds(self) -> float:
+        """Kernel time of one turn: short enough that every run gets one every TURN_EVERY."""
+        return min(CHUNK_SECONDS, self.workers * TURN_EVERY / max(1, self.runs))
+
+    def run(self, work: Callable[[], Any], spawn: Callable[..., Any]) -> Any:
+        """Run `work()` on a worker (started with `spawn` when needed); return its result."""
+        with self._lock:
+            while self._started < self.workers:
+                self._started += 1
+                spawn(self._work)
+        done = threading.Event()
+        box: list = []
+        self._queue.put((work, done, box))
+        done.wait()
+        if isinstance(box[0], BaseException):
+            raise box[0]
+        return box[0]
+
+    def _work(self) -> None:
+        while True:
+            work, done, box = self._queue.get()
+            try:
+                box.append(work())
+            except BaseException as error:  # handed back to the run's own thread
+                box.append(error)
+            finally:
+                done.set()
 
 
-#: Kernels running at once in this process: leave a core for sockets and frames.
-KERNEL_SLOTS = FairSlots(max(1, (os.cpu_count() or 2) - 1))
+#: Kernels of every session in this process: leave a core for sockets and frames.
+KERNELS = KernelPool(max(1, (os.cpu_count() or 2) - 1))
 
 
 class Runner:
@@ -96,45 +128,56 @@ class Runner:
         if seconds > 0 and self._wake.wait(seconds):
             self._wake.clear()
 
+    def _chunk(self, epochs: int) -> tuple[int, float]:
+        start = time.thread_time()
+        done = self._session.work_fast(self, epochs)
+        return done, time.thread_time() - start
+
     def _fast(self, epochs: int) -> int:
-        with KERNEL_SLOTS:
-            start = time.thread_time()
-            done = self._session.work_fast(self, epochs)
-            spent = time.thread_time() - start
+        done, spent = KERNELS.run(lambda: self._chunk(epochs), self._spawn)
         self._session.lock.step_aside()
         if done > 0 and spent > 0:
-            # size the next chunk to about CHUNK_SECONDS of this thread's own CPU time
-            target = int(done * CHUNK_SECONDS / spent)
+            # size the next chunk to this run's share of kernel time (the worker's CPU time)
+            target = int(done * KERNELS.chunk_seconds() / spent)
             self.chunk = max(MIN_CHUNK, min(MAX_CHUNK, (self.chunk + target) // 2 or 1))
         return done
 
     def _loop(self) -> None:
-        level = -1
-        base = 0.0
-        done = 0
-        while not self._stop.is_set():
-            if self._session.speed != level:
-                level = self._session.speed
-                base, done = self._clock(), 0
-            speed = SPEEDS[level]
-            if speed.traced:
-                if not self._session.work_traced(self, speed.unit):
-                    return
-                self._session.lock.step_aside()
-                self._wait(1.0 / speed.per_second)
-            elif speed.per_second is None:
-                if self._fast(self.chunk) < 0:
-                    return
-            else:
-                rate = speed.per_second
-                due = int((self._clock() - base) * rate) - done
-                if due > rate:  # fell behind (a busy machine): do not try to catch up
-                    base, done = self._clock() - 1.0, 0
-                    due = int(rate)
-                if due > 0:
-                    ran = self._fast(min(due, self.chunk))
-                    if ran < 0:
+        sharing = False  # counted among the unlimited runs sharing the CPU
+        try:
+            level = -1
+            base = 0.0
+            done = 0
+            while not self._stop.is_set():
+                if self._session.speed != level:
+                    level = self._session.speed
+                    base, done = self._clock(), 0
+                speed = SPEEDS[level]
+                unlimited = not speed.traced and speed.per_second is None
+                if unlimited != sharing:
+                    (KERNELS.join if unlimited else KERNELS.leave)()
+                    sharing = unlimited
+                if speed.traced:
+                    if not self._session.work_traced(self, speed.unit):
                         return
-                    done += ran
-                next_due = base + (done + 1) / rate - self._clock()
-                self._wait(min(TICK, max(next_due, 0.001)))
+                    self._session.lock.step_aside()
+                    self._wait(1.0 / speed.per_second)
+                elif unlimited:
+                    if self._fast(self.chunk) < 0:
+                        return
+                else:
+                    rate = speed.per_second
+                    due = int((self._clock() - base) * rate) - done
+                    if due > rate:  # fell behind (a busy machine): do not try to catch up
+                        base, done = self._clock() - 1.0, 0
+                        due = int(rate)
+                    if due > 0:
+                        ran = self._fast(min(due, self.chunk))
+                        if ran < 0:
+                            return
+                        done += ran
+                    next_due = base + (done + 1) / rate - self._clock()
+                    self._wait(min(TICK, max(next_due, 0.001)))
+        finally:
+            if sharing:
+                KERNELS.leave()

@@ -37,6 +37,9 @@ from .speeds import DEFAULT_SPEED
 #: Most marks kept on the error curve (the oldest go first).
 MAX_MARKS = 1000
 
+#: Most loss samples a fast chunk records.
+MAX_SAMPLES_PER_CHUNK = 256
+
 #: Settings that can change mid-run without starting over.
 LIVE_SETTINGS = frozenset({"eta", "alpha"})
 
@@ -366,8 +369,9 @@ class Session:
                 return -1
             trainer = self.trainer
             before = trainer.status
-            # a few dozen loss samples per chunk at most: the history stays cheap to keep
-            every = max(self.history.sample_every(), epochs // 32)
+            # at most MAX_SAMPLES_PER_CHUNK loss samples per chunk (cheap to keep), and
+            # at least one per bucket once the run is longer than a few chunks
+            every = max(self.history.sample_every(), epochs // MAX_SAMPLES_PER_CHUNK)
             result = trainer.run(epochs, loss_every=every,
                                  stop_on_convergence=before == TRAINING,
                                  remember=not self._fast_segment)

@@ -61,9 +61,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     socketio.init_app(
         app, async_mode="threading", always_connect=True, logger=False, engineio_logger=False,
+        # handle each client's messages on its own connection thread, in order: the
+        # default starts a new thread per message, frame acks included (30 per second
+        # per client), and commands are quick
+        async_handlers=False,
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
     )
     transport.install(socketio.server)
+    app.wsgi_app = transport.no_delay(app.wsgi_app)
     app.extensions["backprop_sessions"] = SessionRegistry(
         socketio.start_background_task,
         grace_seconds=float(app.config["SESSION_GRACE_SECONDS"]),

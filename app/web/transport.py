@@ -17,6 +17,8 @@ change.
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import threading
 import zlib
 from typing import Any
@@ -54,3 +56,22 @@ def install(server: Any) -> None:
 def wants_ack() -> bool | None:
     """Whether the event being handled on this thread came with an ack callback (None: unknown)."""
     return getattr(_ack_state, "wants_ack", None)
+
+
+def no_delay(wsgi_app: Any) -> Any:
+    """WSGI middleware: turn off Nagle's algorithm on every client connection.
+
+    A frame often goes out right after another small packet (a command's ack); with
+    Nagle on, the second waits for the client's delayed TCP acknowledgement, some
+    40 ms on Linux: seen as a p90 of 45 ms from a step to its frame. Werkzeug and
+    gunicorn hand the raw socket to the app under these keys.
+    """
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        sock = environ.get("werkzeug.socket") or environ.get("gunicorn.socket")
+        if sock is not None:
+            with contextlib.suppress(OSError, AttributeError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return wsgi_app(environ, start_response)
+
+    return app

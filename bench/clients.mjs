@@ -1,0 +1,132 @@
+// Load clients for the benchmarks: real Socket.IO clients (the browser's own
+// library, socket.io-client from npm) over WebSocket, many in one Node process so
+// that the load generator costs little CPU next to the server it measures.
+//
+//   node bench/clients.mjs run      URL N SECONDS       N sessions running at full speed
+//   node bench/clients.mjs latency  URL COUNT           one session: step -> frame times
+//   node bench/clients.mjs room     URL N SECONDS STEPS a presenter and N students
+//   node bench/clients.mjs stalled  URL CODE            one student that never reads
+//
+// Prints one JSON object on stdout.
+import { io } from "socket.io-client";
+
+const [mode, url, a, b, c] = process.argv.slice(2);
+const now = () => performance.now();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function connect(auth) {
+  return new Promise((resolve, reject) => {
+    const socket = io(url, { transports: ["websocket"], auth, reconnection: false,
+                             forceNew: true, timeout: 20000 });
+    socket.once("connect", () => resolve(socket));
+    socket.once("connect_error", reject);
+  });
+}
+
+const call = (socket, event, data = {}) =>
+  socket.timeout(20000).emitWithAck(event, data);
+
+function percentile(sorted, q) {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN;
+}
+
+async function runMode(n, seconds) {
+  const clients = [];
+  for (let i = 0; i < n; i++) {
+    const socket = await connect({ session: null });
+    const state = { socket, frames: 0 };
+    socket.on("frame", (frame, ack) => { state.frames += 1; if (ack) ack(); });
+    clients.push(state);
+  }
+  for (const { socket } of clients) {
+    await call(socket, "configure", { hidden: [1] }); // 2-1-1 never learns XOR: runs on
+    await call(socket, "speed", { level: Number(process.env.LEVEL ?? 8) });
+  }
+  await Promise.all(clients.map(({ socket }) => call(socket, "run")));
+  await sleep(1000);
+  const before = clients.map((s) => s.frames);
+  const t0 = now();
+  await sleep(seconds * 1000);
+  const elapsed = (now() - t0) / 1000;
+  const rates = clients.map((s, i) => (s.frames - before[i]) / elapsed);
+  await Promise.all(clients.map(({ socket }) => call(socket, "pause")));
+  clients.forEach(({ socket }) => socket.close());
+  return { rates };
+}
+
+async function latencyMode(count) {
+  const socket = await connect({ session: null });
+  let waiting = null;
+  socket.on("frame", (frame, ack) => {
+    if (ack) ack();
+    if (waiting && frame.step === waiting.step) { waiting.resolve(); waiting = null; }
+  });
+  await call(socket, "speed", { level: 0 });
+  const times = [];
+  for (let i = 0; i < count; i++) {
+    const start = now();
+    const seen = new Promise((resolve) => { waiting = { step: i + 1, resolve }; });
+    socket.emit("step", { unit: i % 3 ? "phase" : "pattern" });
+    await seen;
+    times.push(now() - start);
+  }
+  socket.close();
+  return { times };
+}
+
+async function roomMode(n, seconds, steps) {
+  const presenter = await connect({ session: null });
+  presenter.on("frame", (frame, ack) => { if (ack) ack(); });
+  await call(presenter, "configure", { hidden: [1] });
+  const room = await call(presenter, "room_open");
+  const students = [];
+  for (let i = 0; i < n; i++) {
+    const socket = await connect({ room: room.code });
+    const state = { socket, frames: 0, step: -1, waiters: [] };
+    socket.on("room_frame", (frame) => {
+      state.frames += 1;
+      state.step = frame.step;
+      state.waiters = state.waiters.filter((w) => (frame.step >= w.step ? (w.resolve(), false) : true));
+    });
+    students.push(state);
+  }
+  const reached = (state, step) => new Promise((resolve) => {
+    if (state.step >= step) resolve(); else state.waiters.push({ step, resolve });
+  });
+  await Promise.all(students.map((s) => reached(s, 0)));
+  const latencies = [];
+  await call(presenter, "speed", { level: 0 });
+  for (let i = 1; i <= steps; i++) {
+    const start = now();
+    const answer = await call(presenter, "step", { unit: "pattern" });
+    await Promise.all(students.map((s) => reached(s, answer.step).then(() => {
+      latencies.push(now() - start);
+    })));
+    await sleep(40);
+  }
+  await call(presenter, "speed", { level: 8 });
+  await call(presenter, "run");
+  await sleep(1000);
+  const before = students.map((s) => s.frames);
+  const t0 = now();
+  await sleep(seconds * 1000);
+  const elapsed = (now() - t0) / 1000;
+  const rates = students.map((s, i) => (s.frames - before[i]) / elapsed);
+  await call(presenter, "pause");
+  students.forEach(({ socket }) => socket.close());
+  presenter.close();
+  return { code: room.code, latencies, rates };
+}
+
+const modes = {
+  run: () => runMode(Number(a), Number(b)),
+  latency: () => latencyMode(Number(a)),
+  room: () => roomMode(Number(a), Number(b), Number(c)),
+};
+modes[mode]().then((result) => {
+  process.stdout.write(JSON.stringify(result) + "\n");
+  process.exit(0);
+}).catch((error) => {
+  process.stderr.write(`clients: ${error?.message ?? error}\n`);
+  process.exit(1);
+});
