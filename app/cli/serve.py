@@ -28,6 +28,9 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--open", action="store_true", help="open the page in a browser")
     parser.add_argument("--message-queue", default=None, metavar="URL",
                         help="message queue joining several servers, e.g. redis://localhost:6379")
+    parser.add_argument("--database", default=None, metavar="FILE",
+                        help="SQLite file sessions and rooms are saved to (default: "
+                        "sessions.sqlite3 in the instance folder)")
 
 
 def add_parser(commands: Any) -> None:
@@ -56,7 +59,13 @@ def run(args: argparse.Namespace) -> int:
         from app.web.server import serve
     except ImportError as error:
         raise ServerMissing(f"the web server cannot be loaded: {error}") from None
-    return int(serve(host=host, port=port, open_browser=open_browser, message_queue=queue) or 0)
+    options = {"host": host, "port": port, "open_browser": open_browser, "message_queue": queue}
+    database = getattr(args, "database", None)
+    if database is not None:
+        if not database.strip():
+            raise UsageError("--database: need a file name, got an empty one")
+        options["database"] = database
+    return int(serve(**options) or 0)
 
 
 class ServerMissing(Exception):

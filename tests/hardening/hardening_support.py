@@ -1,0 +1,162 @@
+"""Helpers for the hardening tests: a server in a subprocess, raw clients, process figures."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import socketio
+from conftest import WAIT, _in_order
+
+ROOT = Path(__file__).resolve().parents[2]
+CLI = Path(sys.executable).with_name("backprop-xor")
+
+
+def free_port() -> int:
+    """A TCP port free on loopback right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class ServerProcess:
+    """`backprop-xor serve` in a subprocess; its output is collected line by line."""
+
+    def __init__(self, *args: str, port: int | None = None, env: dict[str, str] | None = None):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.lines: list[str] = []
+        self._cond = threading.Condition()
+        self.proc = subprocess.Popen(
+            [str(CLI), "serve", "--port", str(self.port), *args],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+        )
+        threading.Thread(target=self._read, daemon=True).start()
+        self.wait_for("serving on", timeout=60)
+        self._wait_listening()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            with self._cond:
+                self.lines.append(line.rstrip("\n"))
+                self._cond.notify_all()
+
+    @property
+    def output(self) -> str:
+        """Everything the server printed so far."""
+        with self._cond:
+            return "\n".join(self.lines)
+
+    def wait_for(self, text: str, timeout: float = WAIT) -> str:
+        """Wait until the server prints a line containing `text`; that line."""
+        def found() -> str | None:
+            return next((line for line in self.lines if text in line), None)
+
+        with self._cond:
+            assert self._cond.wait_for(lambda: found() or self.proc.poll() is not None,
+                                       timeout), f"no {text!r} in:\n{self.output}"
+            line = found()
+            assert line is not None, f"server exited ({self.proc.returncode}):\n{self.output}"
+            return line
+
+    def _wait_listening(self) -> None:
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError(f"server not listening:\n{self.output}")
+
+    def kill(self) -> int:
+        """SIGKILL: no chance to save anything."""
+        self.proc.kill()
+        return self.proc.wait(WAIT)
+
+    def terminate(self) -> int:
+        """SIGTERM; the exit status."""
+        self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(30)
+
+    def stop(self) -> None:
+        """Make sure it is gone."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(WAIT)
+
+
+def threads_and_rss(pid: int) -> tuple[int, float]:
+    """(threads, resident MB) of process `pid` (Linux /proc)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    threads = int(re.search(r"^Threads:\s+(\d+)", status, re.M).group(1))
+    rss_kb = int(re.search(r"^VmRSS:\s+(\d+)", status, re.M).group(1))
+    return threads, rss_kb / 1024
+
+
+class EventClient:
+    """A bare python-socketio client that records every event it gets (no auto-reconnect)."""
+
+    def __init__(self, url: str, auth: dict[str, Any] | None = None, connect: bool = True):
+        self.url = url
+        self.sio = _in_order(socketio.Client(reconnection=False))
+        self.cond = threading.Condition()
+        self.events: list[tuple[str, Any]] = []
+        self.disconnected = threading.Event()
+        self.sio.on("*", self._record)
+        self.sio.on("frame", self._frame)
+        self.sio.on("disconnect", lambda *a: self.disconnected.set())
+        if connect:
+            self.sio.connect(url, transports=["websocket"], auth=auth, wait_timeout=WAIT)
+
+    def _record(self, event: str, *args: Any) -> None:
+        with self.cond:
+            self.events.append((event, args[0] if args else None))
+            self.cond.notify_all()
+
+    def _frame(self, frame: Any) -> str:
+        self._record("frame", frame)
+        return "ok"  # the ack
+
+    def wait_event(self, name: str, timeout: float = WAIT) -> Any:
+        """The first event `name` received (waiting for it)."""
+        def find() -> list[Any]:
+            return [data for event, data in self.events if event == name]
+
+        with self.cond:
+            assert self.cond.wait_for(lambda: find(), timeout), f"no {name} in {self.events}"
+            return find()[0]
+
+    def count(self, name: str) -> int:
+        """How many events `name` arrived."""
+        with self.cond:
+            return sum(1 for event, _ in self.events if event == name)
+
+    def wait(self, predicate: Callable[[], bool], timeout: float = WAIT) -> None:
+        """Wait until `predicate()` (checked whenever an event arrives)."""
+        with self.cond:
+            assert self.cond.wait_for(predicate, timeout), "timed out waiting"
+
+    def call(self, event: str, data: Any = None) -> Any:
+        """Send with an ack and return it."""
+        return self.sio.call(event, {} if data is None else data, timeout=WAIT)
+
+    def close(self) -> None:
+        """Disconnect without websocket-client's 3 s wait for a close frame."""
+        if self.sio.connected:
+            ws = getattr(self.sio.eio, "ws", None)
+            if ws is not None:
+                close = ws.close
+                ws.close = lambda *a, **k: close(timeout=0.05)
+            self.sio.disconnect()
