@@ -41,7 +41,8 @@ class ServerProcess:
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
             env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
         self.wait_for("serving on", timeout=60)
         self._wait_listening()
 
@@ -80,21 +81,28 @@ class ServerProcess:
                 time.sleep(0.05)
         raise AssertionError(f"server not listening:\n{self.output}")
 
+    def _reap(self, timeout: float) -> int:
+        status = self.proc.wait(timeout)
+        self._reader.join(WAIT)  # everything printed is in self.lines
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        return status
+
     def kill(self) -> int:
-        """SIGKILL: no chance to save anything."""
+        """SIGKILL: no chance to save anything; the exit status."""
         self.proc.kill()
-        return self.proc.wait(WAIT)
+        return self._reap(WAIT)
 
     def terminate(self) -> int:
         """SIGTERM; the exit status."""
         self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(30)
+        return self._reap(30)
 
     def stop(self) -> None:
         """Make sure it is gone."""
         if self.proc.poll() is None:
             self.proc.kill()
-            self.proc.wait(WAIT)
+        self._reap(WAIT)
 
 
 def threads_and_rss(pid: int) -> tuple[int, float]:
@@ -103,6 +111,22 @@ def threads_and_rss(pid: int) -> tuple[int, float]:
     threads = int(re.search(r"^Threads:\s+(\d+)", status, re.M).group(1))
     rss_kb = int(re.search(r"^VmRSS:\s+(\d+)", status, re.M).group(1))
     return threads, rss_kb / 1024
+
+
+def close_client(sio: socketio.Client) -> None:
+    """Disconnect `sio` (a python-socketio client) even when its server died or dropped it.
+
+    websocket-client's close waits up to 3 s for a close frame Werkzeug never sends,
+    and a connection the server dropped leaves its socket open (a ResourceWarning).
+    """
+    ws = getattr(sio.eio, "ws", None)
+    if ws is not None:
+        close = ws.close
+        ws.close = lambda *a, **k: close(timeout=0.05)
+    if sio.connected:
+        sio.disconnect()
+    if ws is not None and ws.sock is not None:
+        ws.sock.close()
 
 
 class EventClient:
@@ -153,10 +177,5 @@ class EventClient:
         return self.sio.call(event, {} if data is None else data, timeout=WAIT)
 
     def close(self) -> None:
-        """Disconnect without websocket-client's 3 s wait for a close frame."""
-        if self.sio.connected:
-            ws = getattr(self.sio.eio, "ws", None)
-            if ws is not None:
-                close = ws.close
-                ws.close = lambda *a, **k: close(timeout=0.05)
-            self.sio.disconnect()
+        """Disconnect (see close_client)."""
+        close_client(self.sio)

@@ -244,7 +244,8 @@ def test_bounded_polls_and_names(make_live) -> None:
     presenter.frame()
     opened = presenter.call("room_open")
     for _ in range(MAX_POLLS + 5):
-        assert presenter.call("poll_open", {"token": opened["token"], "kind": "largest_delta"})["ok"]
+        poll = {"token": opened["token"], "kind": "largest_delta"}
+        assert presenter.call("poll_open", poll)["ok"]
     room = live.app.extensions["backprop_classroom"].rooms.get(opened["code"])
     assert len(room.polls) == MAX_POLLS
     student = socketio_client.Client(reconnection=False)
