@@ -57,7 +57,7 @@ def test_a_wifi_blip_resumes_the_run(live) -> None:
     again = LiveClient(live.url, session=session_id)
     live.clients.append(again)
     assert again.hello["resumed"] and again.hello["session"] == session_id
-    frame = again.frame(lambda f: f["running"] and f["epoch"] > before["epoch"])
+    again.frame(lambda f: f["running"] and f["epoch"] > before["epoch"])
     # the whole curve came back, from the run's start
     assert again.series[0][0] < before["epoch"] / 100 <= again.series[-1][0]
     eventually(lambda: len(live.registry.connections()) == 1)
