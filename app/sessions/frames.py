@@ -83,6 +83,7 @@ def surface(session: Session) -> dict[str, Any]:
     hidden_count = sum(session.trainer.shape.hidden)
     return {
         "resolution": SURFACE_RESOLUTION,
+        "encoding": "base64-float32le",  # what the wire format makes of float32 arrays
         "output": out[:, -1].astype(np.float32),
         "hidden": [out[:, 2 + k].astype(np.float32) for k in range(hidden_count)],
     }

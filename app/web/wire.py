@@ -1,13 +1,16 @@
 """The one wire format: engine numbers and arrays to JSON values and binary attachments.
 
 JSON cannot carry NaN or infinity (and the browser's JSON.parse rejects them), so
-every non-finite number becomes null. float32 numpy arrays become little-endian
-bytes, which Socket.IO sends as binary attachments (ArrayBuffer in the browser).
-Anything else numpy becomes plain Python numbers and lists.
+every non-finite number becomes null. float32 numpy arrays (the decision surface)
+become base64 text of their little-endian bytes: a frame then travels as one
+WebSocket message (binary attachments would add one message each, and every
+message costs the server a writer wake-up). Anything else numpy becomes plain
+Python numbers and lists.
 """
 
 from __future__ import annotations
 
+import base64
 import math
 from typing import Any
 
@@ -28,7 +31,7 @@ def jsonable(value: Any) -> Any:
         return [jsonable(v) for v in value]
     if isinstance(value, np.ndarray):
         if value.dtype == np.float32:
-            return value.astype(_LITTLE_F32, copy=False).tobytes()
+            return base64.b64encode(value.astype(_LITTLE_F32, copy=False).tobytes()).decode()
         return jsonable(value.tolist())
     if isinstance(value, np.bool_):
         return bool(value)
@@ -39,6 +42,7 @@ def jsonable(value: Any) -> Any:
     raise TypeError(f"cannot send a {type(value).__name__}")
 
 
-def float32_array(data: bytes) -> np.ndarray:
-    """Decode a binary attachment back into float32 numbers (tests, tools)."""
-    return np.frombuffer(data, dtype=_LITTLE_F32)
+def float32_array(data: str | bytes) -> np.ndarray:
+    """Decode a surface array (base64 text, or raw bytes) back into float32 numbers."""
+    raw = base64.b64decode(data) if isinstance(data, str) else data
+    return np.frombuffer(raw, dtype=_LITTLE_F32)

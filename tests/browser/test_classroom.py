@@ -127,9 +127,11 @@ def test_polls_end_to_end(open_page: Any) -> None:
     for student in (ada, bob):
         expect(student.locator("#poll-question")).to_have_text(
             "Will this weight go up or down in the next step?")
-        expect(student.locator("#poll-context")).to_have_text("Weight w[1,1], over the next pattern")
+        expect(student.locator("#poll-context")).to_have_text(
+            "Weight w[1,1], over the next pattern")
     ada.get_by_role("button", name="up", exact=True).click()
-    expect(ada.get_by_role("button", name="up", exact=True)).to_have_attribute("aria-pressed", "true")
+    expect(ada.get_by_role("button", name="up", exact=True)).to_have_attribute(
+        "aria-pressed", "true")
     bob.get_by_role("button", name="down", exact=True).click()
     expect(bob.locator("#poll-verdict")).to_contain_text("Answer sent")
     bars = presenter.locator("#room-poll-bars")

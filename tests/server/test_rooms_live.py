@@ -136,8 +136,8 @@ def test_students_follow_every_step_with_the_same_numbers(classroom) -> None:
                         "settings", "status"):
                 assert theirs[key] == mine[key], key
             if mine["surface"] is not None:
-                assert np.array_equal(floats(theirs["surface"]["output"]),
-                                      np.frombuffer(mine["surface"]["output"], dtype="<f4"))
+                assert theirs["surface"] == mine["surface"]
+                assert len(floats(theirs["surface"]["output"])) == 25 * 25
             assert theirs["room"]["viewers"] in (1, 2)
 
 

@@ -1,7 +1,8 @@
-"""The wire format: finite numbers or null, float32 arrays as little-endian bytes."""
+"""The wire format: finite numbers or null, float32 arrays as base64 text."""
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 
@@ -20,10 +21,10 @@ def test_non_finite_numbers_become_null_everywhere() -> None:
     json.dumps(out, allow_nan=False)
 
 
-def test_float32_arrays_become_bytes() -> None:
+def test_float32_arrays_become_base64_text() -> None:
     array = np.array([0.0, 0.25, 1.0, 0.1], dtype=np.float32)
     data = jsonable({"x": array})["x"]
-    assert isinstance(data, bytes) and len(data) == 16
+    assert isinstance(data, str) and base64.b64decode(data) == array.astype("<f4").tobytes()
     assert np.array_equal(float32_array(data), array)
 
 
