@@ -6,13 +6,11 @@ The numba kernels compile once per process and network shape (about a second):
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-import socketio
-from werkzeug.serving import make_server
+from live_support import LiveServer
 
 from app.engine import Trainer, TrainingConfig
 from app.web import create_app
@@ -20,8 +18,6 @@ from app.web import socketio as flask_socketio
 
 #: Hidden layouts the server tests use; their kernels are compiled before any test.
 WARM_LAYOUTS = ((2,), (1,), (3, 2))
-
-WAIT = 15.0
 
 
 @pytest.fixture(scope="session")
@@ -69,155 +65,6 @@ def sock(app: Any) -> Iterator[Any]:
     yield test_client
     if test_client.is_connected():
         test_client.disconnect()
-
-
-class LiveServer:
-    """A real server (Werkzeug, threads, WebSocket) on an ephemeral loopback port."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        self.clients: list[LiveClient] = []
-
-    @property
-    def registry(self) -> Any:
-        """The app's session registry."""
-        return self.app.extensions["backprop_sessions"]
-
-    def client(self, **kwargs: Any) -> LiveClient:
-        """A connected client (see LiveClient)."""
-        live = LiveClient(self.url, **kwargs)
-        self.clients.append(live)
-        return live
-
-    def close(self) -> None:
-        """Disconnect the clients and stop serving."""
-        for live in self.clients:
-            live.close()
-        self._server.shutdown()
-        self._thread.join(WAIT)
-
-
-class _NoAckClient(socketio.Client):
-    """A client that receives events but never acknowledges them (a stalled tab)."""
-
-    def _handle_event(self, namespace: Any, id: Any, data: Any) -> None:
-        super()._handle_event(namespace, None, data)
-
-
-def _in_order(client: socketio.Client) -> socketio.Client:
-    """Make `client` handle engine.io messages in arrival order, on its read thread.
-
-    python-socketio's client hands every engine.io message to a new thread; a binary
-    event (a frame: JSON header plus attachments) then races its own attachments
-    and, on a busy machine, fails to decode ("invalid literal for int()"). The
-    browser's client decodes in order; so do the test and benchmark clients.
-    """
-    eio = client.eio
-    trigger = eio._trigger_event
-
-    def ordered(event: str, *args: Any, **kwargs: Any) -> Any:
-        if event == "message":
-            kwargs["run_async"] = False
-        return trigger(event, *args, **kwargs)
-
-    eio._trigger_event = ordered
-    return client
-
-
-class LiveClient:
-    """A python-socketio client over WebSocket that keeps the frames and the error curve."""
-
-    def __init__(self, url: str, session: str | None = None, ack: bool = True,
-                 connect: bool = True) -> None:
-        self.url = url
-        self.sio = _in_order((socketio.Client if ack else _NoAckClient)(reconnection=False))
-        self.cond = threading.Condition()
-        self.frames: list[dict[str, Any]] = []
-        self.hello: dict[str, Any] | None = None
-        self.events: list[tuple[str, Any]] = []
-        self.series: list[list[float]] = []
-        self.marks: list[dict[str, Any]] | None = None
-        self.sio.on("hello", self._on_hello)
-        self.sio.on("frame", self._on_frame)
-        for name in ("error", "taken_over"):
-            self.sio.on(name, lambda data, name=name: self._on_event(name, data))
-        if connect:
-            self.connect(session)
-
-    def connect(self, session: str | None = None) -> None:
-        """Connect, presenting `session` as the id to resume, and wait for hello."""
-        self.sio.connect(self.url, transports=["websocket"], auth={"session": session},
-                         wait_timeout=WAIT)
-        self.wait(lambda: self.hello is not None)
-
-    def _on_hello(self, data: dict[str, Any]) -> None:
-        with self.cond:
-            self.hello = data
-            self.frames.clear()
-            self.cond.notify_all()
-
-    def _on_event(self, name: str, data: Any) -> None:
-        with self.cond:
-            self.events.append((name, data))
-            self.cond.notify_all()
-
-    def _on_frame(self, frame: dict[str, Any]) -> None:
-        with self.cond:
-            history = frame["history"]
-            del self.series[history["start"]:]
-            self.series.extend(history["points"])
-            if frame["marks"] is not None:
-                self.marks = frame["marks"]
-            self.frames.append(frame)
-            self.cond.notify_all()
-
-    def wait(self, predicate: Callable[[], bool], timeout: float = WAIT) -> None:
-        """Wait until `predicate()` holds (checked under the client's lock)."""
-        with self.cond:
-            assert self.cond.wait_for(predicate, timeout), "timed out waiting"
-
-    def frame(self, predicate: Callable[[dict[str, Any]], bool] = lambda f: True,
-              after: int = 0, timeout: float = WAIT) -> dict[str, Any]:
-        """The first frame with seq > `after` that satisfies `predicate`."""
-        found: list[dict[str, Any]] = []
-
-        def check() -> bool:
-            for frame in self.frames:
-                if frame["seq"] > after and predicate(frame):
-                    found.append(frame)
-                    return True
-            return False
-
-        self.wait(check, timeout)
-        return found[0]
-
-    @property
-    def last_seq(self) -> int:
-        """seq of the newest frame received (0 if none)."""
-        with self.cond:
-            return self.frames[-1]["seq"] if self.frames else 0
-
-    def call(self, event: str, data: Any = None) -> dict[str, Any]:
-        """Send a command and return its acknowledgement."""
-        return self.sio.call(event, {} if data is None else data, timeout=WAIT)
-
-    def close(self) -> None:
-        """Disconnect (if connected).
-
-        websocket-client's close waits up to 3 s for the server's close frame, which
-        Werkzeug's WebSocket handling never sends (it reads the frame as a bad HTTP
-        request instead); a browser does not wait, so neither do the tests.
-        """
-        if self.sio.connected:
-            ws = getattr(self.sio.eio, "ws", None)
-            if ws is not None:
-                close = ws.close
-                ws.close = lambda *args, **kwargs: close(timeout=0.05)
-            self.sio.disconnect()
 
 
 @pytest.fixture

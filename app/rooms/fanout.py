@@ -69,11 +69,20 @@ class Fanout:
         self._hub.wake()
 
     def remove(self, sid: str) -> Viewer | None:
-        """A student left (or forked)."""
+        """A student left (or forked). The last student of a closed room ends the fan-out."""
         with self._lock:
             viewer = self.viewers.pop(sid, None)
+            empty = not self.viewers
         self._hub.report_viewers(self.code, len(self.viewers))
+        if empty and not self._hub.exists(self.code):
+            self.stop()
+            self._hub.forget(self.code)
         return viewer
+
+    @property
+    def stopped(self) -> bool:
+        """True once the fan-out has ended (a new student needs a new one)."""
+        return self._stop.is_set()
 
     def stop(self) -> None:
         """End the loop (the room closed or the server stops)."""

@@ -69,13 +69,18 @@ class Hub:
             self._rooms.add(code)
 
     def withdraw(self, code: str) -> None:
-        """The room closed."""
+        """The room closed: no one can join; its last snapshot stays until `forget`."""
         with self._cond:
             self._rooms.discard(code)
-            self._latest.pop(code, None)
             self._counts.pop(code, None)
             self._answers.pop(code, None)
             self._cond.notify_all()
+
+    def forget(self, code: str) -> None:
+        """Drop a closed room's last snapshot (its last student has left)."""
+        with self._cond:
+            if code not in self._rooms:
+                self._latest.pop(code, None)
 
     def exists(self, code: str) -> bool:
         """True while the room is open somewhere."""

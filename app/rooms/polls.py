@@ -27,6 +27,9 @@ POLL_KINDS: dict[str, str] = {
     "stuck": f"Is the network stuck (no convergence within {STUCK_HORIZON:,} more epochs)?",
 }
 MAX_QUESTION = 200
+#: What students may see of a poll's detail before the reveal: what it is about, not
+#: the looked-ahead numbers that give the answer away.
+PUBLIC_DETAIL = frozenset({"layer", "neuron", "input", "unit", "weight", "horizon"})
 MAX_ANSWERS_KEPT = 10_000
 
 
@@ -91,12 +94,16 @@ class Poll:
 
     def public(self, for_presenter: bool = False) -> dict[str, Any]:
         """What a page shows: the answer only once revealed (always to the presenter)."""
+        shown = self.revealed or for_presenter
+        detail = self.detail if shown else {
+            k: v for k, v in self.detail.items() if k in PUBLIC_DETAIL
+        }
         data = {
             "id": self.id, "kind": self.kind, "question": self.question,
             "choices": self.choices, "revealed": self.revealed, "closed": self.closed,
-            "tally": self.tally(), "answered": len(self.answers), "detail": self.detail,
+            "tally": self.tally(), "answered": len(self.answers), "detail": detail,
         }
-        if self.revealed or for_presenter:
+        if shown:
             data["correct"] = self.correct
         return data
 

@@ -195,7 +195,9 @@ class Room:
                     self.publish()
                     seen, last_publish = current, now
                 if now - last_status >= STATUS_INTERVAL:
-                    status = (current[1:], answered, self.poll and len(self.poll.answers))
+                    poll = self.poll
+                    tally = None if poll is None else tuple(sorted(poll.tally().items()))
+                    status = (current[1:], answered, tally)
                     if status != status_seen:
                         self._on_status(self)
                         status_seen, last_status = status, now

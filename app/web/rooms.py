@@ -75,9 +75,8 @@ class Classroom:
         name = name.strip()[:MAX_NAME] if isinstance(name, str) else ""
         viewer = Viewer(sid, viewer_id, name)
         fanout = self.fanouts.get(code)
-        if fanout is None:
-            fanout = self.fanouts.setdefault(code, Fanout(code, self.hub, _send, _ready,
-                                                          self.spawn))
+        if fanout is None or fanout.stopped:
+            fanout = self.fanouts[code] = Fanout(code, self.hub, _send, _ready, self.spawn)
         self.viewers[sid] = (code, viewer)
         fanout.add(viewer)
         return {"code": code, "viewer": viewer_id, "name": name}

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import socketio
-from conftest import WAIT, _in_order
+from live_support import WAIT, _in_order
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = Path(sys.executable).with_name("backprop-xor")

@@ -8,8 +8,8 @@ import socket
 import threading
 import time
 
-from conftest import LiveClient
 from hardening_support import close_client
+from live_support import LiveClient
 
 
 def start_running(client: LiveClient) -> dict:

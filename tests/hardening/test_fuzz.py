@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 import websocket
-from conftest import LiveClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from live_support import LiveClient
 
 from app.engine import SETTINGS
 from app.web import create_app

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 import socketio as socketio_client
-from conftest import WAIT
 from hardening_support import EventClient
+from live_support import WAIT
 
 from app.engine import Trainer, TrainingConfig
 from app.engine.trainer import UNDO_DEPTH

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import WAIT, LiveClient
 from hardening_support import EventClient, ServerProcess, close_client
+from live_support import WAIT, LiveClient
 
 from app.sessions import SessionRegistry
 from app.sessions.registry import SAVE_INTERVAL

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 import socketio
-from conftest import WAIT, _in_order
+from live_support import WAIT, _in_order
 
 from app.engine import Trainer, TrainingConfig
 from app.rooms.codes import ALPHABET
