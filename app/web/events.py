@@ -60,7 +60,9 @@ def on_connect(auth: Any = None) -> None:
     server = socketio.server
 
     def send(frame: dict[str, Any], callback: Callable[..., None]) -> None:
-        server.emit("frame", jsonable(frame), to=sid, namespace="/", callback=callback)
+        # the connection is local: no need to go through a message queue, if any
+        server.emit("frame", jsonable(frame), to=sid, namespace="/", callback=callback,
+                    ignore_queue=True)
 
     stream = FrameStream(session, send, socketio.start_background_task,
                          min_interval=current_app.config["FRAME_INTERVAL"])
