@@ -5,7 +5,7 @@
 //   node bench/clients.mjs run      URL N SECONDS       N sessions running at full speed
 //   node bench/clients.mjs latency  URL COUNT           one session: step -> frame times
 //   node bench/clients.mjs room     URL N SECONDS STEPS a presenter and N students
-//   node bench/clients.mjs stalled  URL CODE            one student that never reads
+//   (room: STALLED=k adds k students whose devices stop reading after their first frame)
 //
 // Prints one JSON object on stdout.
 import { io } from "socket.io-client";
@@ -74,7 +74,13 @@ async function latencyMode(count) {
   return { times };
 }
 
-async function roomMode(n, seconds, steps) {
+// Stop reading a client's socket (its device stalls): the server's sends back up.
+function stall(socket) {
+  const ws = socket.io.engine.transport.ws;
+  (ws._socket ?? ws.socket)?.pause();
+}
+
+async function roomMode(n, seconds, steps, stalled = 0) {
   const presenter = await connect({ session: null });
   presenter.on("frame", (frame, ack) => { if (ack) ack(); });
   await call(presenter, "configure", { hidden: [1] });
@@ -89,6 +95,13 @@ async function roomMode(n, seconds, steps) {
       state.waiters = state.waiters.filter((w) => (frame.step >= w.step ? (w.resolve(), false) : true));
     });
     students.push(state);
+  }
+  const stalledSockets = [];
+  for (let i = 0; i < stalled; i++) {
+    const socket = await connect({ room: room.code });
+    await new Promise((resolve) => socket.once("room_frame", resolve));
+    stall(socket);
+    stalledSockets.push(socket);
   }
   const reached = (state, step) => new Promise((resolve) => {
     if (state.step >= step) resolve(); else state.waiters.push({ step, resolve });
@@ -114,6 +127,7 @@ async function roomMode(n, seconds, steps) {
   const rates = students.map((s, i) => (s.frames - before[i]) / elapsed);
   await call(presenter, "pause");
   students.forEach(({ socket }) => socket.close());
+  stalledSockets.forEach((socket) => socket.close());
   presenter.close();
   return { code: room.code, latencies, rates };
 }
@@ -121,7 +135,7 @@ async function roomMode(n, seconds, steps) {
 const modes = {
   run: () => runMode(Number(a), Number(b)),
   latency: () => latencyMode(Number(a)),
-  room: () => roomMode(Number(a), Number(b), Number(c)),
+  room: () => roomMode(Number(a), Number(b), Number(c), Number(process.env.STALLED ?? 0)),
 };
 modes[mode]().then((result) => {
   process.stdout.write(JSON.stringify(result) + "\n");

@@ -13,6 +13,8 @@ import time
 from collections import defaultdict
 from typing import Any
 
+from .view import merge
+
 #: How long a process's viewer count stays valid without a fresh report.
 COUNT_TTL = 5.0
 
@@ -34,14 +36,17 @@ class Hub:
         """The room's newest snapshot (from its presenter's process)."""
         self._store(code, snapshot)
 
-    def _store(self, code: str, snapshot: dict[str, Any]) -> None:
+    def _store(self, code: str, change: dict[str, Any]) -> None:
         with self._cond:
-            revision = self._latest.get(code, (0, None))[0] + 1
-            self._latest[code] = (revision, snapshot)
+            revision, whole = self._latest.get(code, (0, None))
+            whole = merge(whole, change)
+            if whole is None:
+                return  # a gap: wait for the next complete snapshot
+            self._latest[code] = (revision + 1, whole)
             self._cond.notify_all()
 
     def latest(self, code: str) -> tuple[int, dict[str, Any] | None]:
-        """(revision, snapshot) of the newest snapshot seen here; (0, None) if none."""
+        """(revision, whole picture) after the newest snapshot seen here; (0, None) if none."""
         with self._cond:
             return self._latest.get(code, (0, None))
 

@@ -16,6 +16,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from app.sessions import Delivery
+
 from .codes import new_code
 from .hub import Hub
 from .polls import Poll, open_poll, polls_csv
@@ -29,6 +31,8 @@ MIN_INTERVAL = 1 / 30
 TICK = 1 / 120
 #: How often the presenter hears the room's status (students, answers) at most.
 STATUS_INTERVAL = 0.2
+#: Every this many snapshots one carries everything (the whole curve, marks, surface).
+FULL_EVERY = 60
 #: Most polls kept per room (the oldest go first).
 MAX_POLLS = 200
 
@@ -52,6 +56,7 @@ class Room:
         self.revision = 0
         self.closed = False
         self._stop = threading.Event()
+        self._delivery = Delivery()
         self.snapshots = 0
 
     # ----- presenter's commands (the web layer checks the token first) ---------------
@@ -168,8 +173,10 @@ class Room:
         self._stop.set()
 
     def publish(self) -> None:
-        """Publish a snapshot of the session and the room now."""
-        snapshot = session_snapshot(self.session)
+        """Publish what changed in the session and the room (everything, now and then)."""
+        if self.snapshots % FULL_EVERY == 0:
+            self._delivery = Delivery()  # a complete snapshot, for processes that lost one
+        snapshot = session_snapshot(self.session, self._delivery)
         snapshot["room"] = self.meta()
         self.hub.publish(self.code, self._encode(snapshot))
         self.snapshots += 1

@@ -19,6 +19,35 @@ class Have:
     marks_revision: int = -1
 
 
+def merge(whole: dict[str, Any] | None, change: dict[str, Any]) -> dict[str, Any] | None:
+    """The room's whole picture after a snapshot of changes; None if they don't follow on.
+
+    A snapshot carries the curve's new points from `start` (or all of it, `reset`),
+    and marks and surface only when changed. One that does not follow on from
+    `whole` (a snapshot lost between processes) is dropped until the next complete
+    one, which the presenter's process sends every couple of seconds.
+    """
+    history = change["history"]
+    if history["reset"]:
+        points = list(history["points"])
+    elif whole is None or whole["history"]["generation"] != history["generation"] \
+            or history["start"] > len(whole["history"]["points"]):
+        return None
+    else:
+        points = whole["history"]["points"][: history["start"]] + history["points"]
+    frame = dict(change["frame"])
+    if frame.get("surface") is None:
+        if whole is None:
+            return None
+        frame["surface"] = whole["frame"]["surface"]
+    marks = change["marks"]
+    if marks is None:
+        marks = whole["marks"] if whole is not None else []
+    return {**change, "frame": frame, "marks": marks,
+            "history": {"generation": history["generation"], "width": history["width"],
+                        "points": points}}
+
+
 def student_view(snapshot: dict[str, Any], have: Have, room: dict[str, Any]) -> tuple[dict, Have]:
     """The `room_frame` payload for a student who `have`s this much, and what they have after."""
     history = snapshot["history"]

@@ -11,7 +11,7 @@ import pytest
 from app.engine import Trainer, TrainingConfig
 from app.rooms import ALPHABET, CODE_LENGTH, Fanout, MemoryHub, Viewer, new_code, normalize_code
 from app.rooms.polls import neuron_choices, open_poll, polls_csv
-from app.rooms.view import Have, student_view
+from app.rooms.view import Have, merge, student_view
 
 CONFUSABLE = set("0O1IlL2Z5S8B")
 
@@ -114,9 +114,35 @@ def test_bad_polls_are_refused_naming_the_field(bad: dict) -> None:
 
 
 def _snapshot(points: int, generation: int = 0, marks: int = 0) -> dict:
+    """A room's whole picture after `points` epochs (as a hub keeps it)."""
     history = [[e, 0.1, 0.2, 0.15] for e in range(points)]
-    return {"frame": {"epoch": points}, "marks_revision": marks, "marks": [],
-            "history": {"generation": generation, "points": history}}
+    return {"frame": {"epoch": points, "surface": {"output": "AAAA"}},
+            "marks_revision": marks, "marks": [],
+            "history": {"generation": generation, "width": 1, "points": history}}
+
+
+def _change(points: int, start: int, generation: int = 0, reset: bool = False,
+            surface: bool = True, marks: list | None = None) -> dict:
+    """A snapshot of changes: the curve from `start`, surface and marks if given."""
+    history = [[e, 0.1, 0.2, 0.15] for e in range(start, points)]
+    return {"frame": {"epoch": points, "surface": {"output": "BBBB"} if surface else None},
+            "marks_revision": 0, "marks": marks, "state": {},
+            "history": {"generation": generation, "width": 1, "reset": reset, "start": start,
+                        "points": history}}
+
+
+def test_merge_follows_changes_and_drops_a_gap() -> None:
+    whole = merge(None, _change(5, 0, reset=True, marks=[{"epoch": 0, "kind": "reset"}]))
+    assert len(whole["history"]["points"]) == 5 and whole["marks"][0]["kind"] == "reset"
+    whole = merge(whole, _change(9, 4, surface=False))  # the last point resent, 4 new
+    assert [p[0] for p in whole["history"]["points"]] == list(range(9))
+    assert whole["frame"]["surface"] == {"output": "BBBB"}  # kept from before
+    assert whole["marks"] == [{"epoch": 0, "kind": "reset"}]
+    assert merge(whole, _change(20, 15)) is None  # points 9..14 were lost: wait
+    assert merge(whole, _change(20, 3, generation=1)) is None  # rebucketed: need it all
+    assert merge(None, _change(3, 0, reset=True, surface=False)) is None
+    fresh = merge(whole, _change(4, 0, generation=1, reset=True))
+    assert len(fresh["history"]["points"]) == 4
 
 
 def test_student_view_sends_only_the_new_part_of_the_curve() -> None:
@@ -154,7 +180,8 @@ def test_fanout_skips_a_stalled_student_and_catches_it_up() -> None:
     fanout.add(Viewer("fast", "v1"))
     fanout.add(Viewer("slow", "v2"))
     for n in range(1, 6):
-        hub.publish("ACDEFG", {**_snapshot(n * 10), "room": {"code": "ACDEFG"}})
+        change = _change(n * 10, 0 if n == 1 else n * 10 - 11, reset=n == 1)
+        hub.publish("ACDEFG", {**change, "room": {"code": "ACDEFG"}})
         with got:
             assert got.wait_for(lambda n=n: any(p["epoch"] == n * 10 for p, _ in sent), 5)
     assert all(sids == ["fast"] for _, sids in sent)  # nothing was queued for "slow"
