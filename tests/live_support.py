@@ -14,7 +14,18 @@ from typing import Any
 import socketio
 from werkzeug.serving import make_server
 
+from app.sessions.history import rebucket
+
 WAIT = 15.0
+
+
+def apply_history(series: list[list[float]], history: dict[str, Any]) -> list[list[float]]:
+    """A frame's error curve applied to the points kept so far, as docs/protocol.md says."""
+    if history["reset"]:
+        return list(history["points"])
+    if len(series) > 1 and history["width"] > 1:
+        series = rebucket(series, history["width"])  # a no-op unless buckets merged
+    return series[: history["start"]] + list(history["points"])
 
 
 class LiveServer:
@@ -113,9 +124,7 @@ class LiveClient:
 
     def _on_frame(self, frame: dict[str, Any]) -> None:
         with self.cond:
-            history = frame["history"]
-            del self.series[history["start"]:]
-            self.series.extend(history["points"])
+            self.series[:] = apply_history(self.series, frame["history"])
             if frame["marks"] is not None:
                 self.marks = frame["marks"]
             self.frames.append(frame)

@@ -6,8 +6,11 @@ encodes one message per group of students, not one per student.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
+
+from app.sessions.history import rebucket
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,8 @@ class Have:
     generation: int = -1
     count: int = 0
     marks_revision: int = -1
+    width: int = 1
+    last_epoch: int = -1
 
 
 def merge(whole: dict[str, Any] | None, change: dict[str, Any]) -> dict[str, Any] | None:
@@ -30,11 +35,15 @@ def merge(whole: dict[str, Any] | None, change: dict[str, Any]) -> dict[str, Any
     history = change["history"]
     if history["reset"]:
         points = list(history["points"])
-    elif whole is None or whole["history"]["generation"] != history["generation"] \
-            or history["start"] > len(whole["history"]["points"]):
+    elif whole is None or whole["history"]["generation"] != history["generation"]:
         return None
     else:
-        points = whole["history"]["points"][: history["start"]] + history["points"]
+        before = whole["history"]["points"]
+        if whole["history"]["width"] != history["width"]:  # buckets merged since
+            before = rebucket(before, history["width"])
+        if history["start"] > len(before):
+            return None
+        points = before[: history["start"]] + history["points"]
     frame = dict(change["frame"])
     if frame.get("surface") is None:
         if whole is None:
@@ -51,15 +60,20 @@ def merge(whole: dict[str, Any] | None, change: dict[str, Any]) -> dict[str, Any
 def student_view(snapshot: dict[str, Any], have: Have, room: dict[str, Any]) -> tuple[dict, Have]:
     """The `room_frame` payload for a student who `have`s this much, and what they have after."""
     history = snapshot["history"]
-    points = history["points"]
+    points, width = history["points"], history["width"]
     if have.generation != history["generation"] or have.count == 0 or have.count > len(points):
         start, reset = 0, True
+    elif have.width != width:  # buckets merged: the student merges too, we go on from there
+        start = bisect_left([p[0] // width for p in points], have.last_epoch // width)
+        reset = False
     else:
         start, reset = have.count - 1, False  # the last point may have grown since
     payload = dict(snapshot["frame"])
-    payload["history"] = {"reset": reset, "start": start, "points": points[start:]}
+    payload["history"] = {"reset": reset, "start": start, "width": width,
+                          "points": points[start:]}
     marks_changed = have.marks_revision != snapshot["marks_revision"]
     payload["marks"] = snapshot["marks"] if marks_changed else None
     payload["room"] = room
-    after = Have(history["generation"], len(points), snapshot["marks_revision"])
+    after = Have(history["generation"], len(points), snapshot["marks_revision"], width,
+                 points[-1][0] if points else -1)
     return payload, after

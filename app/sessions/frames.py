@@ -16,6 +16,8 @@ import numpy as np
 
 from app.engine import PHASES, PatternTrace
 
+from .history import LossHistory
+
 if TYPE_CHECKING:
     from .session import Session
 
@@ -40,6 +42,8 @@ class Delivery:
     seq: int = 0
     history_generation: int = -1
     history_count: int = 0
+    history_width: int = 1
+    history_last_epoch: int = -1
     marks_revision: int = -1
     network_key: Any = None
 
@@ -89,17 +93,27 @@ def surface(session: Session) -> dict[str, Any]:
     }
 
 
+def history_part(history: LossHistory, delivery: Delivery) -> dict[str, Any]:
+    """The error curve for a client that has had `delivery` (updated): what it lacks."""
+    if delivery.history_generation != history.generation or delivery.history_count == 0:
+        start, reset = 0, True
+    elif delivery.history_width != history.width:
+        # buckets merged: the client merges its copy too, then we go on from its last bucket
+        start, reset = history.bucket_start(delivery.history_last_epoch), False
+    else:
+        start, reset = min(delivery.history_count - 1, len(history)), False
+    points = history.tail(start)
+    delivery.history_generation, delivery.history_count = history.generation, len(history)
+    delivery.history_width, delivery.history_last_epoch = history.width, history.last_epoch
+    return {"reset": reset, "start": start, "width": history.width, "points": points}
+
+
 def build_frame(session: Session, delivery: Delivery) -> dict[str, Any]:
     """The frame for a client that has had `delivery`; updates `delivery`. Hold session.lock."""
     trainer = session.trainer
     history = session.history
     delivery.seq += 1
-    if delivery.history_generation != history.generation or delivery.history_count == 0:
-        start, reset = 0, True
-    else:
-        start, reset = min(delivery.history_count - 1, len(history)), False
-    points = [list(p) for p in history.points[start:]]
-    delivery.history_generation, delivery.history_count = history.generation, len(history)
+    history_payload = history_part(history, delivery)
 
     marks = None
     if delivery.marks_revision != session.marks_revision:
@@ -131,6 +145,6 @@ def build_frame(session: Session, delivery: Delivery) -> dict[str, Any]:
         "truth": trainer.truth_table(),
         "trace": None if trace is None else trace_dict(trace, phase),
         "surface": network,
-        "history": {"reset": reset, "start": start, "points": points},
+        "history": history_payload,
         "marks": marks,
     }

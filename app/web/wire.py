@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from app.sessions.history import FinitePoints
+
 _LITTLE_F32 = np.dtype("<f4")
 
 
@@ -25,6 +27,8 @@ def jsonable(value: Any) -> Any:
         return value if math.isfinite(value) else None
     if value is None or isinstance(value, bool | int | str | bytes):
         return value
+    if isinstance(value, FinitePoints):
+        return value  # the error curve: finite numbers only, by construction
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

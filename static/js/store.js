@@ -10,6 +10,7 @@ export function createState() {
     frame: null, // newest frame
     frameVersion: 0, // bumps with every frame
     history: [],
+    historyWidth: 1, // epochs per point of the kept curve
     marks: [],
     surface: null,
     selection: null, // clicked neuron or weight
@@ -25,7 +26,8 @@ export function createState() {
 export function applyFrame(state, frame) {
   state.frame = frame;
   state.frameVersion += 1;
-  state.history = mergeHistory(state.history, frame.history);
+  state.history = mergeHistory(state.history, frame.history, state.historyWidth);
+  if (frame.history?.width) state.historyWidth = frame.history.width;
   state.marks = mergeMarks(state.marks, frame.marks);
   if (frame.surface) state.surface = decodeSurface(frame.surface);
   return state;

@@ -7,6 +7,7 @@ import math
 import pytest
 
 from app.sessions import LossHistory
+from app.sessions.history import rebucket
 
 
 def test_short_runs_keep_every_epoch() -> None:
@@ -39,13 +40,46 @@ def test_a_spike_survives_decimation() -> None:
     assert len(spike) == 1 and spike[0][3] == 0.5  # last sample of that bucket is not the spike
 
 
-def test_merging_changes_the_generation_and_min_max_last() -> None:
+def test_merging_widens_buckets_keeping_min_max_last_and_the_generation() -> None:
     history = LossHistory(capacity=4)
-    for epoch, loss in enumerate([3.0, 1.0, 2.0, 5.0, 4.0]):
+    for epoch, loss in enumerate([3.0, 1.0, 2.0, 5.0]):
         history.add(epoch, loss)
-    assert history.generation == 1
+    before = history.points
+    history.add(4, 4.0)
+    assert history.generation == 0  # nothing was taken away: readers merge their copy
     assert history.width == 2
     assert history.points == [[1, 1.0, 3.0, 1.0], [3, 2.0, 5.0, 5.0], [4, 4.0, 4.0, 4.0]]
+    # a reader that had the points before merges them the same way, then goes on
+    start = history.bucket_start(before[-1][0])
+    assert rebucket(before, history.width)[:start] + history.tail(start) == history.points
+
+
+def test_a_client_following_frames_keeps_the_servers_curve_through_merges() -> None:
+    """Random runs of samples: a copy kept by applying each frame's history equals the server's."""
+    import random
+
+    from live_support import apply_history
+
+    from app.sessions.frames import Delivery
+
+    rng = random.Random(7)
+    for trial in range(20):
+        history = LossHistory(capacity=8)
+        delivery, series, epoch = Delivery(), [], 0
+        for _ in range(200):
+            for _ in range(rng.randint(0, 12)):
+                epoch += rng.randint(1, 3)
+                history.add(epoch, rng.random())
+            frame = _history_frame(history, delivery)
+            series = apply_history(series, frame)
+            assert series == history.points, trial
+
+
+def _history_frame(history: LossHistory, delivery) -> dict:
+    """The history part of a frame, as build_frame makes it (without a session)."""
+    from app.sessions.frames import history_part
+
+    return history_part(history, delivery)
 
 
 def test_truncate_drops_later_buckets() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 import socketio
-from live_support import WAIT, _in_order
+from live_support import WAIT, _in_order, apply_history
 
 from app.engine import Trainer, TrainingConfig
 from app.rooms.codes import ALPHABET
@@ -41,9 +41,7 @@ class Student:
 
     def _on_frame(self, frame: dict[str, Any]) -> None:
         with self.cond:
-            history = frame["history"]
-            del self.series[history["start"]:]
-            self.series.extend(history["points"])
+            self.series[:] = apply_history(self.series, frame["history"])
             self.frames.append(frame)
             self.cond.notify_all()
 
