@@ -11,14 +11,17 @@ when to stop.
 
 from __future__ import annotations
 
+import logging
 import os
-import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .speeds import SPEEDS
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from .session import Session
@@ -27,53 +30,59 @@ if TYPE_CHECKING:
 CHUNK_SECONDS = 0.002
 MIN_CHUNK, MAX_CHUNK = 16, 1_000_000
 #: With many runs sharing the kernel slots, every run gets a turn at least this often.
-TURN_EVERY = 1 / 40
+TURN_EVERY = 1 / 60
 #: A rate-limited run checks the clock at least this often.
 TICK = 0.02
 
 
 class KernelPool:
-    """Worker threads that run every session's kernel chunks, first come first served.
+    """Worker threads that take turns running every session's kernel chunks.
 
     At most `workers` kernels run at once, so unlimited runs together use about that
     many cores and the rest of the machine is left for sending frames and answering
-    commands. A run hands its chunk to the pool and waits for it; the workers go
-    straight on to the next run's chunk, so the CPU never idles while a run's thread
-    wakes up. Chunks shrink as runs multiply (`chunk_seconds`), so each run still
-    gets a new state to show about 40 times a second.
+    commands. An unlimited run hands the pool its `turn` (one chunk) and sleeps until
+    the run ends; the workers go round the runs, a turn each, with no thread to wake
+    per chunk: with dozens of runs, those wake-ups (each waiting for the GIL) cost
+    more than the chunks. Chunks shrink as runs multiply (`chunk_seconds`), so each
+    run still gets a new state to show dozens of times a second. A single chunk
+    (rate-limited speeds) goes through `run`, which waits for it.
     """
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self._queue: queue.SimpleQueue[tuple[Callable[[], Any], threading.Event, list]] = \
-            queue.SimpleQueue()
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
+        self._turns: deque[Callable[[], bool]] = deque()
         self._started = 0
         self.runs = 0
-
-    def join(self) -> None:
-        """A run started running fast."""
-        with self._lock:
-            self.runs += 1
-
-    def leave(self) -> None:
-        """That run stopped, or switched to a traced speed."""
-        with self._lock:
-            self.runs -= 1
 
     def chunk_seconds(self) -> float:
         """Kernel time of one turn: short enough that every run gets one every TURN_EVERY."""
         return min(CHUNK_SECONDS, self.workers * TURN_EVERY / max(1, self.runs))
 
-    def run(self, work: Callable[[], Any], spawn: Callable[..., Any]) -> Any:
-        """Run `work()` on a worker (started with `spawn` when needed); return its result."""
-        with self._lock:
+    def attach(self, turn: Callable[[], bool], spawn: Callable[..., Any]) -> None:
+        """Call `turn()` in rotation with the other runs until it returns False."""
+        with self._cond:
             while self._started < self.workers:
                 self._started += 1
                 spawn(self._work)
+            self.runs += 1
+            self._turns.append(turn)
+            self._cond.notify()
+
+    def run(self, work: Callable[[], Any], spawn: Callable[..., Any]) -> Any:
+        """Run `work()` once on a worker, in its turn; return its result."""
         done = threading.Event()
         box: list = []
-        self._queue.put((work, done, box))
+
+        def once() -> bool:
+            try:
+                box.append(work())
+            except BaseException as error:  # handed back to the caller's thread
+                box.append(error)
+            done.set()
+            return False
+
+        self.attach(once, spawn)
         done.wait()
         if isinstance(box[0], BaseException):
             raise box[0]
@@ -81,13 +90,20 @@ class KernelPool:
 
     def _work(self) -> None:
         while True:
-            work, done, box = self._queue.get()
+            with self._cond:
+                while not self._turns:
+                    self._cond.wait()
+                turn = self._turns.popleft()
             try:
-                box.append(work())
-            except BaseException as error:  # handed back to the run's own thread
-                box.append(error)
-            finally:
-                done.set()
+                again = turn()
+            except Exception:  # a run's failure must not stop the others'
+                log.exception("a training turn failed")
+                again = False
+            with self._cond:
+                if again:
+                    self._turns.append(turn)
+                else:
+                    self.runs -= 1
 
 
 #: Kernels of every session in this process: leave a core for sockets and frames.
@@ -136,48 +152,66 @@ class Runner:
     def _fast(self, epochs: int) -> int:
         done, spent = KERNELS.run(lambda: self._chunk(epochs), self._spawn)
         self._session.lock.step_aside()
+        self._resize(done, spent)
+        return done
+
+    def _resize(self, done: int, spent: float) -> None:
         if done > 0 and spent > 0:
             # size the next chunk to this run's share of kernel time (the worker's CPU time)
             target = int(done * KERNELS.chunk_seconds() / spent)
             self.chunk = max(MIN_CHUNK, min(MAX_CHUNK, (self.chunk + target) // 2 or 1))
-        return done
+
+    def _unlimited(self, level: int) -> bool:
+        """Run at full speed on the kernel pool until stopped or slowed; False: the run ended."""
+        finished = threading.Event()
+        ended = []
+
+        def turn() -> bool:
+            if self._stop.is_set() or self._session.speed != level:
+                finished.set()
+                return False
+            done, spent = self._chunk(self.chunk)
+            if done < 0:
+                ended.append(True)
+                finished.set()
+                return False
+            self._session.lock.step_aside()
+            self._resize(done, spent)
+            return True
+
+        KERNELS.attach(turn, self._spawn)
+        finished.wait()
+        return not ended
 
     def _loop(self) -> None:
-        sharing = False  # counted among the unlimited runs sharing the CPU
-        try:
-            level = -1
-            base = 0.0
-            done = 0
-            while not self._stop.is_set():
-                if self._session.speed != level:
-                    level = self._session.speed
-                    base, done = self._clock(), 0
-                speed = SPEEDS[level]
-                unlimited = not speed.traced and speed.per_second is None
-                if unlimited != sharing:
-                    (KERNELS.join if unlimited else KERNELS.leave)()
-                    sharing = unlimited
-                if speed.traced:
-                    if not self._session.work_traced(self, speed.unit):
+        level = -1
+        base = 0.0
+        done = 0
+        while not self._stop.is_set():
+            if self._session.speed != level:
+                level = self._session.speed
+                base, done = self._clock(), 0
+            speed = SPEEDS[level]
+            unlimited = not speed.traced and speed.per_second is None
+            if speed.traced:
+                if not self._session.work_traced(self, speed.unit):
+                    return
+                self._session.lock.step_aside()
+                self._wait(1.0 / speed.per_second)
+            elif unlimited:
+                if not self._unlimited(level):
+                    return
+            else:
+                rate = speed.per_second
+                due = int((self._clock() - base) * rate) - done
+                if due > rate:  # fell behind (a busy machine): do not try to catch up
+                    base, done = self._clock() - 1.0, 0
+                    due = int(rate)
+                if due > 0:
+                    ran = self._fast(min(due, self.chunk))
+                    if ran < 0:
                         return
-                    self._session.lock.step_aside()
-                    self._wait(1.0 / speed.per_second)
-                elif unlimited:
-                    if self._fast(self.chunk) < 0:
-                        return
-                else:
-                    rate = speed.per_second
-                    due = int((self._clock() - base) * rate) - done
-                    if due > rate:  # fell behind (a busy machine): do not try to catch up
-                        base, done = self._clock() - 1.0, 0
-                        due = int(rate)
-                    if due > 0:
-                        ran = self._fast(min(due, self.chunk))
-                        if ran < 0:
-                            return
-                        done += ran
-                    next_due = base + (done + 1) / rate - self._clock()
-                    self._wait(min(TICK, max(next_due, 0.001)))
-        finally:
-            if sharing:
-                KERNELS.leave()
+                    done += ran
+                next_due = base + (done + 1) / rate - self._clock()
+                self._wait(min(TICK, max(next_due, 0.001)))
+        pass
