@@ -5,10 +5,12 @@ Frames are compared number for number with an engine Trainer driven the same way
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
 import pytest
+from live_support import WAIT
 
 from app.engine import PHASES, Trainer, TrainingConfig
 from app.web.wire import float32_array
@@ -192,10 +194,12 @@ def test_a_running_session_pauses_while_away_and_runs_again(live) -> None:
 def test_a_second_connection_takes_the_session_over(live) -> None:
     first = live.client()
     first.frame()
+    gone = threading.Event()
+    first.sio.on("disconnect", lambda *_: gone.set())
     second = live.client(session=first.hello["session"])
     assert second.hello["resumed"] is True
     first.wait(lambda: ("taken_over", {"session": second.hello["session"]}) in first.events)
-    first.wait(lambda: not first.sio.connected)
+    assert gone.wait(WAIT), "the server did not disconnect the first connection"
     assert second.call("step", {"unit": "phase"})["ok"]
 
 
