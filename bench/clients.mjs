@@ -66,9 +66,12 @@ async function latencyMode(count) {
   for (let i = 0; i < count; i++) {
     const start = now();
     const seen = new Promise((resolve) => { waiting = { step: i + 1, resolve }; });
-    socket.emit("step", { unit: i % 3 ? "phase" : "pattern" });
+    socket.emit("step", { unit: i % 3 ? "phase" : "pattern" }, (answer) => {
+      if (!answer.ok) throw new Error(`step refused: ${answer.error}`);
+    });
     await seen;
     times.push(now() - start);
+    await sleep(40); // a person clicking fast; the server allows 30 commands a second
   }
   socket.close();
   return { times };
@@ -112,12 +115,13 @@ async function roomMode(n, seconds, steps, stalled = 0) {
   for (let i = 1; i <= steps; i++) {
     const start = now();
     const answer = await call(presenter, "step", { unit: "pattern" });
+    if (!answer.ok) throw new Error(`step refused: ${answer.error}`);
     await Promise.all(students.map((s) => reached(s, answer.step).then(() => {
       latencies.push(now() - start);
     })));
     await sleep(40);
   }
-  await call(presenter, "speed", { level: 8 });
+  await call(presenter, "speed", { level: Number(process.env.LEVEL ?? 8) });
   await call(presenter, "run");
   await sleep(1000);
   const before = students.map((s) => s.frames);
@@ -138,8 +142,8 @@ const modes = {
   room: () => roomMode(Number(a), Number(b), Number(c), Number(process.env.STALLED ?? 0)),
 };
 modes[mode]().then((result) => {
-  process.stdout.write(JSON.stringify(result) + "\n");
-  process.exit(0);
+  // exit only once the (possibly long) output has been flushed to the pipe
+  process.stdout.write(JSON.stringify(result) + "\n", () => process.exit(0));
 }).catch((error) => {
   process.stderr.write(`clients: ${error?.message ?? error}\n`);
   process.exit(1);

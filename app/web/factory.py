@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "FRAME_INTERVAL": MIN_INTERVAL,
     "WARM_UP": True,
     "SOCKETIO_MESSAGE_QUEUE": None,
+    "COMPRESSION": False,  # permessage-deflate on WebSockets (CPU per client per message)
 }
 
 
@@ -68,7 +69,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
     )
     transport.install(socketio.server)
-    app.wsgi_app = transport.no_delay(app.wsgi_app)
+    app.wsgi_app = transport.no_delay(app.wsgi_app, bool(app.config["COMPRESSION"]))
     app.extensions["backprop_sessions"] = SessionRegistry(
         socketio.start_background_task,
         grace_seconds=float(app.config["SESSION_GRACE_SECONDS"]),

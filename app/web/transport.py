@@ -58,16 +58,25 @@ def wants_ack() -> bool | None:
     return getattr(_ack_state, "wants_ack", None)
 
 
-def no_delay(wsgi_app: Any) -> Any:
-    """WSGI middleware: turn off Nagle's algorithm on every client connection.
+def no_delay(wsgi_app: Any, compression: bool = False) -> Any:
+    """WSGI middleware: no Nagle delay, and (unless `compression`) no per-message deflate.
 
-    A frame often goes out right after another small packet (a command's ack); with
-    Nagle on, the second waits for the client's delayed TCP acknowledgement, some
-    40 ms on Linux: seen as a p90 of 45 ms from a step to its frame. Werkzeug and
-    gunicorn hand the raw socket to the app under these keys.
+    Nagle: a frame often goes out right after another small packet (a command's
+    ack); with Nagle on, the second waits for the client's delayed TCP
+    acknowledgement, some 40 ms on Linux: seen as a p90 of 45 ms from a step to its
+    frame. Werkzeug and gunicorn hand the raw socket to the app under these keys.
+
+    Deflate: browsers offer permessage-deflate and simple-websocket accepts it, so
+    every message is compressed for every client on its own (one context per
+    connection): with 200 students following a room that was the server's main
+    cost (2 frames/s each instead of 19, docs/performance.md). Frames are a few
+    KB; the offer is dropped unless the COMPRESSION setting asks for it (a slow
+    network, few clients).
     """
 
     def app(environ: dict[str, Any], start_response: Any) -> Any:
+        if not compression:
+            environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
         sock = environ.get("werkzeug.socket") or environ.get("gunicorn.socket")
         if sock is not None:
             with contextlib.suppress(OSError, AttributeError):
