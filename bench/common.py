@@ -41,7 +41,7 @@ class Server:
     def __init__(self) -> None:
         port = free_port()
         self.proc = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], cwd=ROOT,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                     stdout=subprocess.DEVNULL, stderr=open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "w"))
         self.url = f"http://127.0.0.1:{port}"
         for _ in range(400):
             try:
