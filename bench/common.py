@@ -40,8 +40,10 @@ class Server:
 
     def __init__(self) -> None:
         port = free_port()
+        # BENCH_SERVER_LOG=file keeps the server's log (for chasing a problem)
+        self._log = open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "w")  # noqa: SIM115
         self.proc = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], cwd=ROOT,
-                                     stdout=subprocess.DEVNULL, stderr=open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "w"))
+                                     stdout=subprocess.DEVNULL, stderr=self._log)
         self.url = f"http://127.0.0.1:{port}"
         for _ in range(400):
             try:
@@ -73,6 +75,7 @@ class Server:
         """Stop the server."""
         self.proc.terminate()
         self.proc.wait(15)
+        self._log.close()
 
 
 def clients(*args: Any, env: dict[str, str] | None = None, timeout: float = 600) -> dict:
