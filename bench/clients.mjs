@@ -14,10 +14,14 @@ const [mode, url, a, b, c] = process.argv.slice(2);
 const now = () => performance.now();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function connect(auth) {
+// `setup(socket)` registers the handlers before the connection opens: the first frame
+// can arrive in the same read as the connect packet, and a frame nobody acknowledges
+// stops that client's frames for good (one frame in flight).
+function connect(auth, setup = () => {}) {
   return new Promise((resolve, reject) => {
     const socket = io(url, { transports: ["websocket"], auth, reconnection: false,
                              forceNew: true, timeout: 20000 });
+    setup(socket);
     socket.once("connect", () => resolve(socket));
     socket.once("connect_error", reject);
   });
@@ -33,9 +37,10 @@ function percentile(sorted, q) {
 async function runMode(n, seconds) {
   const clients = [];
   for (let i = 0; i < n; i++) {
-    const socket = await connect({ session: null });
-    const state = { socket, frames: 0 };
-    socket.on("frame", (frame, ack) => { state.frames += 1; if (ack) ack(); });
+    const state = { frames: 0 };
+    state.socket = await connect({ session: null }, (socket) => {
+      socket.on("frame", (frame, ack) => { state.frames += 1; if (ack) ack(); });
+    });
     clients.push(state);
   }
   for (const { socket } of clients) {
@@ -55,12 +60,11 @@ async function runMode(n, seconds) {
 }
 
 async function latencyMode(count) {
-  const socket = await connect({ session: null });
   let waiting = null;
-  socket.on("frame", (frame, ack) => {
+  const socket = await connect({ session: null }, (s) => s.on("frame", (frame, ack) => {
     if (ack) ack();
     if (waiting && frame.step === waiting.step) { waiting.resolve(); waiting = null; }
-  });
+  }));
   await call(socket, "speed", { level: 0 });
   const times = [];
   for (let i = 0; i < count; i++) {
@@ -84,25 +88,26 @@ function stall(socket) {
 }
 
 async function roomMode(n, seconds, steps, stalled = 0) {
-  const presenter = await connect({ session: null });
-  presenter.on("frame", (frame, ack) => { if (ack) ack(); });
+  const presenter = await connect({ session: null },
+    (s) => s.on("frame", (frame, ack) => { if (ack) ack(); }));
   await call(presenter, "configure", { hidden: [1] });
   const room = await call(presenter, "room_open");
   const students = [];
   for (let i = 0; i < n; i++) {
-    const socket = await connect({ room: room.code });
-    const state = { socket, frames: 0, step: -1, waiters: [] };
-    socket.on("room_frame", (frame) => {
+    const state = { frames: 0, step: -1, waiters: [] };
+    state.socket = await connect({ room: room.code }, (socket) => socket.on("room_frame", (frame) => {
       state.frames += 1;
       state.step = frame.step;
       state.waiters = state.waiters.filter((w) => (frame.step >= w.step ? (w.resolve(), false) : true));
-    });
+    }));
     students.push(state);
   }
   const stalledSockets = [];
   for (let i = 0; i < stalled; i++) {
-    const socket = await connect({ room: room.code });
-    await new Promise((resolve) => socket.once("room_frame", resolve));
+    let first;
+    const arrived = new Promise((resolve) => { first = resolve; });
+    const socket = await connect({ room: room.code }, (s) => s.once("room_frame", first));
+    await arrived;
     stall(socket);
     stalledSockets.push(socket);
   }
