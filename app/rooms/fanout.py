@@ -22,7 +22,9 @@ from .view import Have, student_view
 #: Shortest time between two frames to the room's students (about 30 per second).
 MIN_INTERVAL = 1 / 30
 #: How often a stalled student is looked at again, and viewer counts reported.
-RETRY = 0.05
+RETRY = 0.005
+#: How long the loop sleeps when every student is up to date (a new snapshot wakes it).
+IDLE = 0.5
 REPORT_EVERY = 1.0
 
 Send = Callable[[dict[str, Any], list[str]], None]
@@ -107,7 +109,7 @@ class Fanout:
             newest = hub.latest(code)[0]
             lagging = [v for v in behind if v.revision < newest]
             if not lagging:
-                hub.wait(code, newest, RETRY * 10)
+                hub.wait(code, newest, IDLE)
                 continue
             wait = last_send + self._interval - time.monotonic()
             if wait > 0 and all(v.revision > 0 for v in lagging):
@@ -115,7 +117,7 @@ class Fanout:
                 continue
             revision, snapshot = hub.latest(code)
             if snapshot is None:
-                hub.wait(code, 0, RETRY)
+                hub.wait(code, 0, IDLE)
                 continue
             groups: dict[Have, list[Viewer]] = {}
             for viewer in lagging:
