@@ -15,11 +15,10 @@ from app.engine.gradcheck import STEP, TOLERANCE, check_gradient
 from .common import (
     add_network_options,
     add_start_options,
-    config_from,
+    config_and_weights,
     network_name,
     number,
     print_json,
-    read_weights,
 )
 
 
@@ -40,11 +39,7 @@ def add_parser(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Validate, check the gradient at the initial weights, print; 0 if they agree."""
-    weights = None
-    hidden = None
-    if args.weights is not None:
-        weights, hidden = read_weights(args.weights, args.hidden)
-    config = config_from(args, hidden=hidden)
+    config, weights = config_and_weights(args)
     trainer = Trainer(config, weights)
     result = check_gradient(trainer)
     shape = trainer.shape

@@ -226,3 +226,11 @@ class Progress:
 def bar_wanted(epochs: int, json_output: bool) -> bool:
     """A progress bar on long runs, for people watching a terminal, never with --json."""
     return not json_output and epochs >= LONG_RUN and sys.stderr.isatty()
+
+
+def config_and_weights(args: argparse.Namespace) -> tuple[TrainingConfig, list | None]:
+    """The settings and (with `--weights FILE`) the initial weights the options ask for."""
+    weights = hidden = None
+    if args.weights is not None:
+        weights, hidden = read_weights(args.weights, args.hidden)
+    return config_from(args, hidden=hidden), weights

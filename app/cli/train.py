@@ -19,11 +19,10 @@ from .common import (
     add_network_options,
     add_start_options,
     bar_wanted,
-    config_from,
+    config_and_weights,
     network_name,
     number,
     print_json,
-    read_weights,
     whole,
 )
 
@@ -57,11 +56,7 @@ def add_parser(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Validate the options, train, print the result; 2 on bad input (via UsageError)."""
-    weights = None
-    hidden = None
-    if args.weights is not None:
-        weights, hidden = read_weights(args.weights, args.hidden)
-    config = config_from(args, hidden=hidden)
+    config, weights = config_and_weights(args)
 
     # compile outside the timing: same shape, same argument types, thrown away after
     warm = Trainer(config, weights)
