@@ -65,11 +65,6 @@ class PatternTrace:
     inputs: list[list[float]] = field(default_factory=list)
     """The input vector x of every layer (the signal s, then each hidden layer's h)."""
 
-    @property
-    def hidden_outputs(self) -> list[list[float]]:
-        """h of every hidden layer."""
-        return self.outputs[:-1]
-
 
 def forward(layers: list[Matrix], s: list[float], activation: str) -> tuple[list, list]:
     """Weighted inputs and outputs of every layer for signal `s`."""

@@ -56,8 +56,6 @@ class Fanout:
         self.viewers: dict[str, Viewer] = {}
         self._stop = threading.Event()
         self._started = False
-        self.frames_sent = 0
-        self.messages_sent = 0
 
     def add(self, viewer: Viewer) -> None:
         """A student joined: they get the current state at once."""
@@ -127,8 +125,6 @@ class Fanout:
             for have, members in groups.items():
                 payload, after = student_view(snapshot, have, meta)
                 self._send(payload, [v.sid for v in members])
-                self.messages_sent += 1
-                self.frames_sent += len(members)
                 for viewer in members:
                     viewer.have, viewer.revision = after, revision
             last_send = time.monotonic()

@@ -175,7 +175,10 @@ class Runner:
                 ended.append(True)
                 finished.set()
                 return False
-            self._session.lock.step_aside()
+            if KERNELS.runs <= KERNELS.workers:
+                # alone on the pool, this run would take its lock back at once: let a
+                # waiting frame or command in first (with others queued, their turns do)
+                self._session.lock.step_aside()
             self._resize(done, spent)
             return True
 

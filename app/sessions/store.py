@@ -56,7 +56,6 @@ class Store:
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
         self.failing: str | None = None  # the last error while it lasts
-        self.saves = 0
 
     # ----- the connection -------------------------------------------------------------------
 
@@ -134,14 +133,6 @@ class Store:
             log.warning("database %s: session record unreadable (%s)", self.path, error)
             return None
 
-    def delete_session(self, session_id: str) -> None:
-        """Forget a stored session."""
-        self._write("delete a session", "DELETE FROM sessions WHERE id = ?", [(session_id,)])
-
-    def session_ids(self) -> list[str]:
-        """Every stored session's id."""
-        return [row[0] for row in self._read("list sessions", "SELECT id FROM sessions", ())]
-
     # ----- rooms ----------------------------------------------------------------------------------
 
     def save_rooms(self, rows: Iterable[tuple[str, str, dict[str, Any], bool]]) -> bool:
@@ -196,7 +187,6 @@ class Store:
                 self._failed(doing, error)
                 return False
             self._ok()
-            self.saves += 1
             return True
 
     def _read(self, doing: str, sql: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:

@@ -115,10 +115,11 @@ def test_late_joiner_gets_the_presenters_state_at_once(classroom) -> None:
         presenter.call("step", {"unit": "epoch"})
     mine = presenter.frame(lambda f: f["epoch"] == 3)
     viewer = student()
-    first = viewer.frame(lambda f: True)
-    assert first["history"]["reset"]
-    assert first["epoch"] == 3 and first["weights"] == mine["weights"]
-    assert first["truth"] == mine["truth"] and first["loss"] == mine["loss"]
+    # the room publishes within ~1/30 s of a change: the first frame may predate step 3
+    now = viewer.frame(lambda f: f["epoch"] == 3)
+    assert viewer.frames[0]["history"]["reset"]  # the whole curve at once
+    assert now["weights"] == mine["weights"]
+    assert now["truth"] == mine["truth"] and now["loss"] == mine["loss"]
     assert viewer.series == presenter.series
 
 
