@@ -16,6 +16,12 @@ ACTIVATION_CODES: dict[str, int] = {"sigmoid": 0, "tanh": 1}
 ACTIVATION_NAMES: tuple[str, ...] = tuple(ACTIVATION_CODES)
 
 
+#: σ' below this counts as saturated: the flat part of the curve, 4 % of the steepest slope
+#: (sigmoid 0.25 at r = ½, tanh 1 at 0). There δ = σ' · (...) all but vanishes and the
+#: neuron's weights stop moving: the usual reason a net gets stuck.
+SATURATED_BELOW: dict[str, float] = {"sigmoid": 0.01, "tanh": 0.04}
+
+
 def sigmoid(x: float) -> float:
     """σ(x) = 1 / (1 + e^-x), as the C yardstick computes it (e^-x may overflow to inf)."""
     try:

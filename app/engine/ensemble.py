@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from .activations import ACTIVATION_CODES
-from .config import TrainingConfig
+from .config import MAX_SEED, TrainingConfig
 from .kernels import CONVERGED, DIVERGED, kernels_for
 from .network import Shape, initial_weights
 from .problems import PATTERNS, targets
@@ -161,6 +161,49 @@ class SweepResult:
         }
 
 
+def check_sweep(config: TrainingConfig, nets: int, epochs: int, seed: int) -> None:
+    """Raise ValueError naming the first bad argument of a sweep."""
+    if config.sampling != "patterns":
+        raise ValueError("sampling: the sweep trains on the 4 patterns only, not random samples")
+    _check_whole("nets", nets, 1, MAX_NETS)
+    _check_whole("epochs", epochs, 0, None)
+    _check_whole("seed", seed, 0, MAX_SEED + 1 - int(nets))  # the last net's seed is a seed
+
+
+def _check_whole(name: str, value: Any, least: int, most: int | None) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise ValueError(f"{name}: need a whole number, got {value!r}")
+    if value < least or (most is not None and value > most):
+        top = f" to {most}" if most is not None else " or more"
+        raise ValueError(f"{name}: need {least}{top}, got {value!r}")
+
+
+def starting_weights(config: TrainingConfig, nets: int, seed: int) -> np.ndarray:
+    """Row k: the initial weights of the trainer with seed `seed + k` (flat)."""
+    shape = Shape.from_hidden(config.hidden)
+    rows = [initial_weights(shape, seed + k, config.init_range) for k in range(nets)]
+    return np.array(rows).reshape(nets, shape.weight_count)
+
+
+def net_results(seed: int, start: np.ndarray, final: np.ndarray, done: np.ndarray,
+                status: np.ndarray, converged: np.ndarray,
+                final_loss: np.ndarray) -> list[NetResult]:
+    """The first len(done) nets of a sweep from the kernels' per-net arrays."""
+    names = {CONVERGED: CONVERGED_STATE, DIVERGED: DIVERGED_STATE}
+    return [
+        NetResult(
+            seed=seed + k,
+            initial_weights=start[k],
+            final_weights=final[k],
+            final_loss=float(final_loss[k]),
+            epochs=int(done[k]),
+            epochs_to_converge=int(converged[k]) + 1 if converged[k] >= 0 else None,
+            status=names.get(int(status[k]), TRAINING),
+        )
+        for k in range(len(done))
+    ]
+
+
 def sweep(config: TrainingConfig, nets: int, epochs: int, seed: int) -> SweepResult:
     """Train `nets` networks of `config` from seeds seed, seed+1, ... for up to `epochs` each.
 
@@ -170,22 +213,12 @@ def sweep(config: TrainingConfig, nets: int, epochs: int, seed: int) -> SweepRes
     training call alone: a tiny warm-up call compiles the kernels first.
     Raises ValueError naming a bad argument.
     """
-    if config.sampling != "patterns":
-        raise ValueError("sampling: the sweep trains on the 4 patterns only, not random samples")
-    for name, value, least, most in (("nets", nets, 1, MAX_NETS), ("epochs", epochs, 0, None),
-                                     ("seed", seed, 0, None)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer):
-            raise ValueError(f"{name}: need a whole number, got {value!r}")
-        if value < least or (most is not None and value > most):
-            top = f" to {most}" if most is not None else " or more"
-            raise ValueError(f"{name}: need {least}{top}, got {value!r}")
-    shape = Shape.from_hidden(config.hidden)
-    kernels = kernels_for(shape.sizes)
+    check_sweep(config, nets, epochs, seed)
+    nets, epochs, seed = int(nets), int(epochs), int(seed)
+    kernels = kernels_for(Shape.from_hidden(config.hidden).sizes)
     code = ACTIVATION_CODES[config.activation]
     desired = targets(config.problem)
-    seeds = [int(seed) + k for k in range(int(nets))]
-    start = np.array([initial_weights(shape, s, config.init_range) for s in seeds])
-    start = start.reshape(int(nets), shape.weight_count)
+    start = starting_weights(config, nets, seed)
 
     def train(weights: np.ndarray, budget: int) -> tuple[np.ndarray, ...]:
         count = weights.shape[0]
@@ -200,21 +233,8 @@ def sweep(config: TrainingConfig, nets: int, epochs: int, seed: int) -> SweepRes
     train(start[:1].copy(), 1)  # compile (once per process and shape) outside the timing
     final = start.copy()
     began = time.perf_counter()
-    done, status, converged, final_loss = train(final, int(epochs))
+    done, status, converged, final_loss = train(final, epochs)
     elapsed = time.perf_counter() - began
-
-    names = {CONVERGED: CONVERGED_STATE, DIVERGED: DIVERGED_STATE}
-    results = [
-        NetResult(
-            seed=seeds[k],
-            initial_weights=start[k],
-            final_weights=final[k],
-            final_loss=float(final_loss[k]),
-            epochs=int(done[k]),
-            epochs_to_converge=int(converged[k]) + 1 if converged[k] >= 0 else None,
-            status=names.get(int(status[k]), TRAINING),
-        )
-        for k in range(int(nets))
-    ]
-    return SweepResult(config=config, seed=int(seed), epochs=int(epochs), nets=results,
+    return SweepResult(config=config, seed=seed, epochs=epochs,
+                       nets=net_results(seed, start, final, done, status, converged, final_loss),
                        elapsed_s=elapsed)

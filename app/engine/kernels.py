@@ -40,6 +40,7 @@ class Kernels:
 
     train: Any
     train_many: Any
+    train_in_turn: Any
     loss: Any
     outputs_over: Any
 
@@ -224,4 +225,32 @@ def kernels_for(sizes: tuple[int, ...]) -> Kernels:
             converged[k] = conv
             final_loss[k] = loss(w, code, inputs, targets)
 
-    return Kernels(train=train, train_many=train_many, loss=loss, outputs_over=outputs_over)
+    @njit(nogil=True)
+    def train_in_turn(weights, dws, accs, code, eta, alpha, batch, inputs, targets, epochs,
+                      first, budget, epochs_done, status, converged, final_loss):
+        """Go on training the nets from row `first`, one after another, for `budget` epochs.
+
+        The resumable form of `train_many`, on one core: net k trains until it
+        converges, diverges or has had `epochs` epochs, then net k + 1 starts. A net
+        cut short by the budget keeps its momentum (`dws[k]`) and goes on at the next
+        call, so the result is the same, to the last bit, however the work is sliced.
+        Returns the first net not finished (the row count once all are).
+        """
+        no_loss = np.empty(0)
+        k = first
+        while k < weights.shape[0] and budget > 0:
+            todo = min(epochs - epochs_done[k], budget)
+            done, st, conv = train(weights[k], dws[k], accs[k], code, eta, alpha, batch,
+                                   inputs, targets, todo, True, 0, 0, no_loss, inputs, targets)
+            if conv >= 0:
+                converged[k] = epochs_done[k] + conv
+            epochs_done[k] += done
+            budget -= done
+            if st != TRAINED or epochs_done[k] >= epochs:
+                status[k] = st
+                final_loss[k] = loss(weights[k], code, inputs, targets)
+                k += 1
+        return k
+
+    return Kernels(train=train, train_many=train_many, train_in_turn=train_in_turn, loss=loss,
+                   outputs_over=outputs_over)

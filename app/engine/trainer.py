@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .activations import ACTIVATION_CODES
+from .activations import ACTIVATION_CODES, slope
 from .config import TrainingConfig
 from .kernels import CONVERGENCE_ERROR, DIVERGED, kernels_for
 from .network import Shape, initial_weights
@@ -376,12 +376,24 @@ class Trainer:
         return result
 
     def truth_table(self) -> list[dict[str, Any]]:
-        """Per canonical pattern: s, d, r and e = d - r, and whether |e| < 0.1."""
+        """Per canonical pattern: s, d, r, e = d - r, whether |e| < 0.1, and every neuron.
+
+        `outputs` holds each layer's outputs (h per hidden layer, then [r]) and
+        `slopes` each neuron's σ' from its output (h(1-h), r(1-r)): near 0 the neuron
+        is saturated and its δ vanishes (`activations.SATURATED_BELOW`).
+        """
         rows = []
-        for s, d, r in zip(PATTERNS.tolist(), self._eval_targets.tolist(),
-                           self.responses().tolist(), strict=True):
+        every = self.outputs_over(PATTERNS)
+        bounds = np.cumsum(self.shape.sizes)
+        activation = self.config.activation
+        for s, d, neurons in zip(PATTERNS.tolist(), self._eval_targets.tolist(), every.tolist(),
+                                 strict=True):
+            r = neurons[-1]
             e = d - r
-            rows.append({"s": s, "d": d, "r": r, "e": e, "close": abs(e) < CONVERGENCE_ERROR})
+            outputs = [neurons[bounds[i]:bounds[i + 1]] for i in range(len(bounds) - 1)]
+            rows.append({"s": s, "d": d, "r": r, "e": e, "close": abs(e) < CONVERGENCE_ERROR,
+                         "outputs": outputs,
+                         "slopes": [[slope(y, activation) for y in layer] for layer in outputs]})
         return rows
 
     def gradient(self) -> np.ndarray:

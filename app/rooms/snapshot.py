@@ -21,7 +21,7 @@ def session_snapshot(session: Session, delivery: Delivery) -> dict[str, Any]:
     """What changed in the presenter's picture since `delivery` (updated), and state for forks.
 
     Like a frame to a client: the curve's new points only (`history.reset` when it
-    starts over), marks and surface only when they changed (else None). A hub
+    starts over), marks, sweep and surface only when they changed (else None). A hub
     merges these into the whole picture (`view.merge`).
     """
     with session.lock:
@@ -33,6 +33,8 @@ def session_snapshot(session: Session, delivery: Delivery) -> dict[str, Any]:
                         **frame.pop("history")},
             "marks_revision": session.marks_revision,
             "marks": frame.pop("marks"),
+            "sweep_key": delivery.sweep_key,
+            "sweep": frame.pop("sweep"),
             "state": {**session.trainer.state(), "format": EXPORT_FORMAT,
                       "seed": session.trainer.config.seed, "speed": session.speed},
         }

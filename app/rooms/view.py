@@ -15,13 +15,15 @@ from app.sessions.history import rebucket
 
 @dataclass(frozen=True)
 class Have:
-    """What a student already has: which curve (generation), how many points, which marks."""
+    """What a student already has: which curve (generation), how many points, which marks,
+    which view of the seed sweep."""
 
     generation: int = -1
     count: int = 0
     marks_revision: int = -1
     width: int = 1
     last_epoch: int = -1
+    sweep_key: str | None = None
 
 
 def merge(whole: dict[str, Any] | None, change: dict[str, Any]) -> dict[str, Any] | None:
@@ -52,7 +54,10 @@ def merge(whole: dict[str, Any] | None, change: dict[str, Any]) -> dict[str, Any
     marks = change["marks"]
     if marks is None:
         marks = whole["marks"] if whole is not None else []
-    return {**change, "frame": frame, "marks": marks,
+    sweep = change.get("sweep")
+    if sweep is None and whole is not None:
+        sweep = whole.get("sweep")
+    return {**change, "frame": frame, "marks": marks, "sweep": sweep,
             "history": {"generation": history["generation"], "width": history["width"],
                         "points": points}}
 
@@ -73,7 +78,11 @@ def student_view(snapshot: dict[str, Any], have: Have, room: dict[str, Any]) -> 
                           "points": points[start:]}
     marks_changed = have.marks_revision != snapshot["marks_revision"]
     payload["marks"] = snapshot["marks"] if marks_changed else None
+    sweep_key = have.sweep_key
+    payload["sweep"] = None
+    if snapshot.get("sweep") is not None and have.sweep_key != snapshot.get("sweep_key"):
+        payload["sweep"], sweep_key = snapshot["sweep"], snapshot["sweep_key"]
     payload["room"] = room
     after = Have(history["generation"], len(points), snapshot["marks_revision"], width,
-                 points[-1][0] if points else -1)
+                 points[-1][0] if points else -1, sweep_key)
     return payload, after

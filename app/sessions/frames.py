@@ -3,8 +3,9 @@
 `build_frame` returns plain data (numbers, lists, dicts, and float32 numpy arrays
 for the decision surface); the web layer's wire module turns that into JSON and
 binary attachments. A `Delivery` remembers what this client already has, so the
-error history goes out as the points added since its last frame, the marks only
-when they changed and the surface only when the network changed.
+error history goes out as the points added since its last frame, the marks, the
+seed sweep's view only when they changed and the surface only when the network
+changed.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class Delivery:
     history_last_epoch: int = -1
     marks_revision: int = -1
     network_key: Any = None
+    sweep_key: str | None = None
 
 
 def trace_dict(trace: PatternTrace, phase: str) -> dict[str, Any]:
@@ -126,6 +128,13 @@ def build_frame(session: Session, delivery: Delivery) -> dict[str, Any]:
         network = surface(session)
         delivery.network_key = key
 
+    sweep = None
+    job = session.sweep
+    key = None if job is None else job.key()
+    if key != delivery.sweep_key:
+        sweep = {"state": "none"} if job is None else job.view()
+        delivery.sweep_key = key
+
     trace, phase = current_trace(session)
     return {
         "seq": delivery.seq,
@@ -147,4 +156,5 @@ def build_frame(session: Session, delivery: Delivery) -> dict[str, Any]:
         "surface": network,
         "history": history_payload,
         "marks": marks,
+        "sweep": sweep,
     }

@@ -33,6 +33,7 @@ from .rate import RateMeter
 from .runner import Runner
 from .schema import CommandError
 from .speeds import DEFAULT_SPEED
+from .sweeps import SweepJob, SweepRequest
 
 #: Most marks kept on the error curve (the oldest go first).
 MAX_MARKS = 1000
@@ -102,6 +103,8 @@ class Session:
         self.listener: Callable[[bool], None] | None = None
         self.sid: str | None = None
         self.detached_at: float | None = clock()
+        self.sweep: SweepJob | None = None
+        self._sweeps = 0
         self._record_loss()
 
     # ----- state shared with the runner and the frame builder -------------------------
@@ -327,6 +330,44 @@ class Session:
         self.changed()
         return settings
 
+    # ----- the seed sweep ---------------------------------------------------------------
+
+    def start_sweep(self, data: Any) -> int:
+        """Start a sweep of the current settings (see `sweeps`); returns its id.
+
+        A sweep already running is cancelled: one sweep per session. The nets'
+        initial weights are drawn (and a new shape's kernels compiled) outside the
+        session's lock, so frames and commands go on meanwhile.
+        """
+        with self.lock:
+            config = self.trainer.config
+            self._sweeps += 1
+            sweep_id = self._sweeps
+        job = SweepJob(sweep_id, config, SweepRequest.from_payload(data, config),
+                       lambda: self.changed(urgent=False))
+        with self.lock:
+            old, self.sweep = self.sweep, job
+        if old is not None:
+            old.cancel()
+        job.start(self._spawn)
+        self.changed()
+        return sweep_id
+
+    def cancel_sweep(self) -> bool:
+        """Stop the running sweep, keeping the nets that finished; False if none runs."""
+        job = self.sweep
+        return job is not None and job.cancel()
+
+    def clear_sweep(self) -> bool:
+        """Stop and forget the sweep (the page closes its panel); False if there was none."""
+        with self.lock:
+            job, self.sweep = self.sweep, None
+        if job is None:
+            return False
+        job.cancel()
+        self.changed()
+        return True
+
     # ----- the background run -----------------------------------------------------------
 
     def _start_run(self) -> None:
@@ -412,8 +453,11 @@ class Session:
         return True
 
     def close(self) -> None:
-        """Free the session: stop its run for good."""
+        """Free the session: stop its run and its sweep for good."""
         with self.lock:
             self._stop_run()
             self._resume = False
             self.listener = None
+            job = self.sweep
+        if job is not None:
+            job.cancel()

@@ -208,5 +208,25 @@ def import_(session: Session, data: Any) -> dict:
                                                       "state"))}
 
 
+@command("sweep")
+def sweep(session: Session, data: Any) -> dict:
+    """Start a seed sweep of the current settings (and a variant to compare)."""
+    return {"sweep": session.start_sweep(data)}
+
+
+@command("sweep_cancel")
+def sweep_cancel(session: Session, data: Any) -> dict:
+    """Stop the running sweep; the nets that finished stay."""
+    fields(data, (), "sweep_cancel")
+    return {"cancelled": session.cancel_sweep()}
+
+
+@command("sweep_clear")
+def sweep_clear(session: Session, data: Any) -> dict:
+    """Stop and forget the sweep."""
+    fields(data, (), "sweep_clear")
+    return {"cleared": session.clear_sweep()}
+
+
 rooms.presenter_commands(command)
 rooms.viewer_commands(socketio.on)

@@ -88,12 +88,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def warm_up() -> None:
     """Compile the default 2-2-1 kernels now, so the first tab does not wait for numba."""
-    from app.engine import Trainer
+    from app.engine import Trainer, TrainingConfig
+    from app.engine.sliced_sweep import SlicedSweep
 
     try:
         trainer = Trainer()
         trainer.run(1)
         trainer.truth_table()
         trainer.loss()
+        SlicedSweep(TrainingConfig(), nets=1, epochs=1, seed=1).advance(1)
     except Exception:  # warm-up is an optimisation; a failure shows up on first use anyway
         log.exception("kernel warm-up failed")

@@ -8,7 +8,8 @@ from flask import Blueprint, current_app, jsonify, render_template
 
 from app import __version__
 from app.engine import BOOLEAN_FUNCTIONS, PHASES, SETTINGS
-from app.sessions import DEFAULT_SPEED, SURFACE_RESOLUTION, speeds_table
+from app.engine.activations import SATURATED_BELOW
+from app.sessions import DEFAULT_SPEED, SURFACE_RESOLUTION, speeds_table, sweeps
 
 pages = Blueprint("pages", __name__)
 
@@ -22,6 +23,11 @@ def settings_payload() -> dict[str, Any]:
         "problems": {name: list(table) for name, table in BOOLEAN_FUNCTIONS.items()},
         "defaults": {"speed": DEFAULT_SPEED},
         "surface_resolution": SURFACE_RESOLUTION,
+        "saturated_below": SATURATED_BELOW,
+        "sweep": {"nets": {"default": sweeps.DEFAULT_NETS, "min": 1, "max": sweeps.MAX_NETS},
+                  "epochs": {"default": sweeps.DEFAULT_EPOCHS, "min": 1,
+                             "max": sweeps.MAX_EPOCHS},
+                  "bins": sweeps.BINS},
         "version": __version__,
     }
 

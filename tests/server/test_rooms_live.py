@@ -282,3 +282,21 @@ def test_a_stalled_student_gets_nothing_queued(live, classroom) -> None:
                                                           for v in fanout.viewers.values())
     finally:
         raw.close()
+
+
+def test_students_see_the_presenters_sweep_and_cannot_start_one(classroom) -> None:
+    presenter, _opened, student, _ = classroom
+    viewer = student()
+    assert presenter.call("sweep", {"nets": 40, "epochs": 5_000, "compare": {"hidden": [3]}})["ok"]
+    mine = presenter.frame(lambda f: (f["sweep"] or {}).get("state") == "done")["sweep"]
+    theirs = viewer.frame(lambda f: (f["sweep"] or {}).get("state") == "done")["sweep"]
+    assert theirs == mine  # the same histograms and every net's result
+    # sent once: later room frames do not repeat it
+    seq = presenter.call("step", {"unit": "phase"})["step"]
+    assert viewer.frame(lambda f: f["step"] == seq)["sweep"] is None
+    late = student()
+    assert late.frame(lambda f: f["sweep"] is not None)["sweep"] == mine
+    refused = viewer.call("sweep", {"nets": 10})
+    assert refused["ok"] is False and refused["field"] == "viewer"
+    assert presenter.call("sweep_clear")["cleared"]
+    assert viewer.frame(lambda f: f["sweep"] == {"state": "none"})

@@ -1,0 +1,124 @@
+"""A sweep trained a slice at a time: for a progress bar, a live histogram and a cancel button.
+
+`ensemble.sweep` trains every net in one call on all cores, the fastest way when
+nothing else runs. A server cannot give one call all its cores: other tabs are
+training too. `SlicedSweep` does the same work in slices of a given number of
+epochs (`advance`), on one core, nets one after another in seed order, so a
+caller can share the machine, report progress between slices and stop at any
+slice. Net k's momentum Δw(n-1) is kept between slices, so every net ends exactly
+as the trainer with seed `seed + k` ends (bit for bit), however the work is sliced.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from .activations import ACTIVATION_CODES
+from .config import TrainingConfig
+from .ensemble import SweepResult, check_sweep, net_results, starting_weights
+from .kernels import CONVERGED, DIVERGED, kernels_for
+from .network import Shape
+from .problems import PATTERNS, targets
+
+#: The histogram's bins are equal on a log scale, from epochs / LOG_SPAN up to epochs.
+LOG_SPAN = 1000
+
+
+def epoch_bins(epochs: int, bins: int) -> np.ndarray:
+    """`bins + 1` edges for epochs-to-converge, equal steps on a log scale, last edge `epochs`.
+
+    Epochs to converge spread over decades (a lucky net in hundreds, a slow one in
+    thousands), so equal steps on a log scale show the whole shape. The first edge
+    is epochs / LOG_SPAN (at least 1); faster nets count in the first bin.
+    """
+    top = max(1, int(epochs))
+    low = max(1.0, top / LOG_SPAN)
+    if top <= low:
+        return np.linspace(0.0, float(top), bins + 1)
+    return np.geomspace(low, float(top), bins + 1)
+
+
+class SlicedSweep:
+    """`nets` nets of `config` from seeds seed, seed+1, ..., trained `advance(budget)` at a time."""
+
+    def __init__(self, config: TrainingConfig, nets: int, epochs: int, seed: int) -> None:
+        """Draw every net's initial weights; compiles the kernels for this shape if needed.
+
+        Raises ValueError naming a bad argument (as `ensemble.sweep` does).
+        """
+        check_sweep(config, nets, epochs, seed)
+        self.config = config
+        self.nets, self.epochs, self.seed = int(nets), int(epochs), int(seed)
+        self._kernels = kernels_for(Shape.from_hidden(config.hidden).sizes)
+        self._code = ACTIVATION_CODES[config.activation]
+        self._desired = targets(config.problem)
+        self.initial = starting_weights(config, self.nets, self.seed)
+        self.weights = self.initial.copy()
+        self._dws = np.zeros_like(self.weights)
+        self._accs = np.zeros_like(self.weights)
+        self.epochs_done = np.zeros(self.nets, dtype=np.int64)
+        self.status = np.zeros(self.nets, dtype=np.int64)
+        self.converged = np.full(self.nets, -1, dtype=np.int64)
+        self.final_loss = np.zeros(self.nets)
+        self.finished = 0
+        """Nets 0 .. finished-1 are done: converged, diverged or out of epochs."""
+        self.net_epochs = 0
+        """Epochs trained so far, over all nets."""
+        self.elapsed_s = 0.0
+        """Wall time spent in `advance`."""
+
+    @property
+    def done(self) -> bool:
+        """True once every net has finished."""
+        return self.finished >= self.nets
+
+    def advance(self, budget: int) -> int:
+        """Train about `budget` more epochs in all (less at the end); return how many."""
+        if self.done or budget <= 0:
+            return 0
+        first = self.finished
+        before = int(self.epochs_done[first:].sum())
+        began = time.perf_counter()
+        self.finished = int(self._kernels.train_in_turn(
+            self.weights, self._dws, self._accs, self._code, self.config.eta, self.config.alpha,
+            self.config.batch, PATTERNS, self._desired, self.epochs, first, int(budget),
+            self.epochs_done, self.status, self.converged, self.final_loss,
+        ))
+        self.elapsed_s += time.perf_counter() - began
+        trained = int(self.epochs_done[first:].sum()) - before
+        self.net_epochs += trained
+        return trained
+
+    # ----- what the finished nets show -----------------------------------------------------
+
+    def converged_at(self) -> np.ndarray:
+        """Per finished net: epochs trained up to its first converged epoch, NaN if none."""
+        first = self.converged[: self.finished]
+        return np.where(first >= 0, first + 1, np.nan).astype(float)
+
+    def counts(self) -> dict[str, int]:
+        """How many nets have finished, converged, got stuck (diverged included), diverged."""
+        status = self.status[: self.finished]
+        converged = int(np.count_nonzero(status == CONVERGED))
+        return {"finished": self.finished, "converged": converged,
+                "stuck": self.finished - converged,
+                "diverged": int(np.count_nonzero(status == DIVERGED))}
+
+    def histogram(self, edges: np.ndarray) -> np.ndarray:
+        """Finished, converged nets counted by epochs to converge into the bins of `edges`.
+
+        Nets faster than the first edge count in the first bin (see `epoch_bins`).
+        """
+        at = self.converged_at()
+        at = np.clip(at[~np.isnan(at)], edges[0], edges[-1])
+        return np.histogram(at, bins=edges)[0]
+
+    def result(self) -> SweepResult:
+        """The finished nets as an `ensemble.SweepResult` (all of them once `done`)."""
+        k = self.finished
+        nets = net_results(self.seed, self.initial, self.weights, self.epochs_done[:k],
+                           self.status[:k], self.converged[:k], self.final_loss[:k])
+        return SweepResult(config=self.config, seed=self.seed, epochs=self.epochs, nets=nets,
+                           elapsed_s=self.elapsed_s)

@@ -1,0 +1,220 @@
+"""A session's seed sweep: K nets per setting, trained in turns on the shared kernel pool.
+
+A sweep has one arm (the session's settings) or two (those and a variant, for the
+classic side-by-side comparison: η = 0.5 against 2.0, say). Both arms use the same
+seeds, S to S+K-1, so net k of arm A and net k of arm B start from the same draw.
+The work runs as one more run on `KERNELS`, a slice of about one turn's kernel
+time at a time, arms alternating, so a sweep gets its fair share of the pool and
+never more: other sessions keep their frame rates, and a cancel takes effect
+within one turn. After every slice the job counts a change, and the session's
+frames carry the sweep's view (`SweepJob.view`): progress and histograms while it
+runs, every net's result once it has finished.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from app.engine import TrainingConfig
+from app.engine.config import MAX_SEED
+from app.engine.sliced_sweep import SlicedSweep, epoch_bins
+
+from .runner import KERNELS, KernelPool
+from .schema import CommandError, field_of, fields, whole
+
+log = logging.getLogger(__name__)
+
+#: Nets per arm: default and most (a teacher's "hundreds", a patient class's thousands).
+DEFAULT_NETS, MAX_NETS = 500, 5_000
+#: Epoch budget per net: default (the classic 20,000) and most.
+DEFAULT_EPOCHS, MAX_EPOCHS = 20_000, 100_000
+#: Bars of the epochs-to-converge histogram.
+BINS = 40
+#: Epochs of the first slice; later slices are sized to the pool's turn length.
+FIRST_SLICE = 4_096
+MIN_SLICE, MAX_SLICE = 256, 4_000_000
+
+RUNNING, DONE, CANCELLED, FAILED = "running", "done", "cancelled", "failed"
+
+
+@dataclass
+class Arm:
+    """One setting of the comparison and its nets."""
+
+    label: str
+    changes: dict[str, Any]
+    """The settings that differ from arm A's (empty for arm A)."""
+    run: SlicedSweep
+
+
+@dataclass
+class SweepRequest:
+    """A validated `sweep` command (see `schema.sweep_request`)."""
+
+    nets: int = DEFAULT_NETS
+    epochs: int = DEFAULT_EPOCHS
+    seed: int = 1
+    compare: dict[str, Any] = field(default_factory=dict)
+    """Settings of arm B that differ from the session's; empty: one arm."""
+
+    @classmethod
+    def from_payload(cls, data: Any, config: TrainingConfig) -> SweepRequest:
+        """A `sweep` command's payload checked against the session's settings `config`.
+
+        Raises CommandError naming the field: `nets`, `epochs`, `seed`, or
+        `compare.<setting>` (arm B's settings are checked like `configure`'s).
+        """
+        payload = fields(data, ("nets", "epochs", "seed", "compare"), "sweep")
+        nets = _whole_in(payload.get("nets", DEFAULT_NETS), "nets", 1, MAX_NETS)
+        epochs = _whole_in(payload.get("epochs", DEFAULT_EPOCHS), "epochs", 1, MAX_EPOCHS)
+        seed = _whole_in(payload.get("seed", 1), "seed", 0, MAX_SEED + 1 - nets)
+        if config.sampling != "patterns":
+            raise CommandError("sampling", "sampling: a sweep trains on the 4 patterns; "
+                               "set Inputs to patterns first")
+        compare = payload.get("compare") or {}
+        if not isinstance(compare, dict):
+            raise CommandError("compare", "compare: need an object of settings, got "
+                               f"{type(compare).__name__}")
+        for name in ("seed", "sampling"):
+            if name in compare:
+                why = "the sweep picks the seeds" if name == "seed" else "the 4 patterns only"
+                raise CommandError(f"compare.{name}", f"compare.{name}: not compared ({why})")
+        try:
+            other = TrainingConfig.from_dict(compare, base=config)
+        except ValueError as error:
+            name, message = field_of(error, ""), str(error)
+            prefix = "compare." if name and message.startswith(f"{name}:") else "compare: "
+            raise CommandError(f"compare.{name}" if name else "compare",
+                               prefix + message) from None
+        changes = {k: v for k, v in other.to_dict().items() if v != config.to_dict()[k]}
+        if compare and not changes:
+            raise CommandError("compare", "compare: changes no setting; leave it out for one arm")
+        return cls(nets=nets, epochs=epochs, seed=seed, compare=changes)
+
+
+def _whole_in(value: Any, name: str, least: int, most: int) -> int:
+    number = whole(value, name)
+    if not least <= number <= most:
+        raise CommandError(name, f"{name}: need {least} to {most}, got {number}")
+    return number
+
+
+class SweepJob:
+    """One sweep of one session: started, advanced in turns, cancelled, viewed."""
+
+    def __init__(self, sweep_id: int, config: TrainingConfig, request: SweepRequest,
+                 on_change: Callable[[], None], pool: KernelPool = KERNELS) -> None:
+        """Set up the arms (drawing every net's initial weights). Raises CommandError."""
+        self.id = sweep_id
+        self.nets, self.epochs, self.seed = request.nets, request.epochs, request.seed
+        self.edges = epoch_bins(request.epochs, BINS)
+        configs = [("A", {}, config)]
+        if request.compare:
+            configs.append(("B", dict(request.compare),
+                            TrainingConfig.from_dict(request.compare, base=config)))
+        self.arms: list[Arm] = []
+        for label, changes, arm_config in configs:
+            try:
+                run = SlicedSweep(arm_config, request.nets, request.epochs, request.seed)
+            except ValueError as error:  # checked above; this names anything the engine refuses
+                raise CommandError(field_of(error, "sweep"), str(error)) from None
+            self.arms.append(Arm(label, changes, run))
+        self.state = RUNNING
+        self.revision = 0
+        self._slice = FIRST_SLICE
+        self._cancel = threading.Event()
+        self._lock = threading.Lock()
+        self._on_change = on_change
+        self._pool = pool
+        self.started = time.monotonic()
+        self.elapsed_s = 0.0
+
+    # ----- running ---------------------------------------------------------------------------
+
+    def start(self, spawn: Callable[..., Any]) -> None:
+        """Join the kernel pool's rotation; the job ends itself when every net has finished."""
+        self._pool.attach(self._turn, spawn)
+
+    def cancel(self) -> bool:
+        """Stop at the end of the current slice (finished nets are kept); False if not running."""
+        with self._lock:
+            if self.state != RUNNING:
+                return False
+            self.state = CANCELLED
+            self.revision += 1
+        self._cancel.set()
+        self._on_change()
+        return True
+
+    def _turn(self) -> bool:
+        """One slice of the arm that is furthest behind; False when the job is over."""
+        if self._cancel.is_set():
+            return False
+        with self._lock:
+            arm = min((a for a in self.arms if not a.run.done), key=lambda a: a.run.finished)
+            began = time.thread_time()
+            try:
+                trained = arm.run.advance(self._slice)
+            except Exception:
+                log.exception("sweep %s failed", self.id)
+                self.state = FAILED
+                trained = 0
+            spent = time.thread_time() - began
+            if trained > 0 and spent > 0:  # size the next slice to one turn of the pool
+                target = int(trained * self._pool.chunk_seconds() / spent)
+                self._slice = max(MIN_SLICE, min(MAX_SLICE, (self._slice + target) // 2))
+            if self.state == RUNNING and all(a.run.done for a in self.arms):
+                self.state = DONE
+            self.elapsed_s = time.monotonic() - self.started
+            self.revision += 1
+            going = self.state == RUNNING
+        self._on_change()
+        return going
+
+    # ----- what the page draws -------------------------------------------------------------
+
+    def key(self) -> str:
+        """Changes whenever the view does (text, so that it can cross processes as JSON)."""
+        return f"{self.id}.{self.revision}"
+
+    def view(self) -> dict[str, Any]:
+        """The sweep for a frame: progress and histograms; every net once it stopped.
+
+        Per-net arrays (float32, one entry per finished net, in seed order) go only
+        in views of a sweep that has stopped, so progress frames stay small.
+        """
+        with self._lock:
+            stopped = self.state != RUNNING
+            return {
+                "id": self.id, "state": self.state, "nets": self.nets, "epochs": self.epochs,
+                "seed": self.seed, "edges": self.edges.tolist(), "elapsed_s": self.elapsed_s,
+                "arms": [_arm_view(arm, self.edges, stopped) for arm in self.arms],
+            }
+
+
+def _arm_view(arm: Arm, edges: np.ndarray, with_nets: bool) -> dict[str, Any]:
+    run = arm.run
+    at = run.converged_at()
+    converged = at[~np.isnan(at)]
+    view = {
+        "label": arm.label, "changes": arm.changes, "settings": run.config.to_dict(),
+        **run.counts(),
+        "histogram": run.histogram(edges).tolist(),
+        "median": float(np.median(converged)) if converged.size else None,
+        "net_epochs": run.net_epochs,
+        "results": None,
+    }
+    if with_nets:
+        k = run.finished
+        view["results"] = {
+            "converged_at": at.astype(np.float32),
+            "final_loss": run.final_loss[:k].astype(np.float32),
+        }
+    return view

@@ -1,0 +1,163 @@
+"""The seed sweep over the wire: progress frames, results, compare, cancel, clear, bad input."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import numpy as np
+import pytest
+
+from app.engine import Trainer, TrainingConfig
+from app.sessions.runner import KERNELS
+
+
+def floats(text: str) -> np.ndarray:
+    """A base64 float32 array of a frame."""
+    return np.frombuffer(base64.b64decode(text), dtype="<f4")
+
+
+def sweep_views(client: Any) -> list[dict[str, Any]]:
+    """Every sweep view the client has received, in order."""
+    with client.cond:
+        return [f["sweep"] for f in client.frames if f["sweep"] is not None]
+
+
+def final_view(client: Any, state: str = "done") -> dict[str, Any]:
+    """The first frame's sweep view in `state`."""
+    return client.frame(lambda f: f["sweep"] is not None and f["sweep"]["state"] == state)["sweep"]
+
+
+def test_a_sweep_streams_progress_then_every_nets_result(live) -> None:
+    client = live.client()
+    client.frame()
+    ack = client.call("sweep", {"nets": 80, "epochs": 20_000, "seed": 3})
+    assert ack == {"ok": True, "sweep": 1}
+    done = final_view(client)
+    views = [v for v in sweep_views(client) if v["id"] == 1]
+    finished = [v["arms"][0]["finished"] for v in views]
+    assert finished == sorted(finished) and finished[-1] == 80
+    assert all(v["arms"][0]["results"] is None for v in views if v["state"] == "running")
+    arm = done["arms"][0]
+    assert (done["nets"], done["epochs"], done["seed"]) == (80, 20_000, 3)
+    assert arm["settings"] == TrainingConfig().to_dict() and arm["changes"] == {}
+    converged_at = floats(arm["results"]["converged_at"])
+    final_loss = floats(arm["results"]["final_loss"])
+    assert len(converged_at) == len(final_loss) == 80
+    assert arm["converged"] + arm["stuck"] == 80 and arm["stuck"] > 0
+    assert np.count_nonzero(np.isnan(converged_at)) == arm["stuck"]
+    assert sum(arm["histogram"]) == arm["converged"]
+    assert len(done["edges"]) == len(arm["histogram"]) + 1 and done["edges"][-1] == 20_000
+    assert arm["median"] == np.median(converged_at[~np.isnan(converged_at)])
+    # each net is the single run of its seed, as the page's "load this net" replays it
+    for k in (0, int(np.flatnonzero(np.isnan(converged_at))[0])):
+        trainer = Trainer(TrainingConfig(seed=3 + k))
+        trainer.run(20_000, stop_on_convergence=True)
+        expected = np.nan if trainer.converged_epoch is None else trainer.converged_epoch + 1
+        np.testing.assert_equal(converged_at[k], np.float32(expected))
+        assert final_loss[k] == np.float32(trainer.loss())
+    # the finished sweep is not resent with every frame
+    client.call("step", {"unit": "phase"})
+    assert client.frame(lambda f: f["step"] == 1)["sweep"] is None
+
+
+def test_compare_runs_two_arms_on_the_same_seeds(live) -> None:
+    client = live.client()
+    client.frame()
+    ack = client.call("sweep", {"nets": 60, "epochs": 5_000, "compare": {"eta": 2.0}})
+    assert ack["ok"], ack
+    done = final_view(client)
+    a, b = done["arms"]
+    assert (a["label"], b["label"]) == ("A", "B")
+    assert b["changes"] == {"eta": 2.0} and b["settings"]["eta"] == 2.0
+    assert a["settings"]["eta"] == 0.5
+    assert a["finished"] == b["finished"] == 60
+    # a larger step converges sooner: the classic comparison
+    assert b["median"] < a["median"]
+    for arm, eta in ((a, 0.5), (b, 2.0)):
+        at = floats(arm["results"]["converged_at"])
+        trainer = Trainer(TrainingConfig(eta=eta, seed=1 + 5))
+        trainer.run(5_000, stop_on_convergence=True)
+        expected = np.nan if trainer.converged_epoch is None else trainer.converged_epoch + 1
+        np.testing.assert_equal(at[5], np.float32(expected))
+
+
+def test_cancel_keeps_finished_nets_and_leaves_the_pool(live) -> None:
+    client = live.client()
+    client.frame()
+    runs = KERNELS.runs
+    assert client.call("sweep", {"nets": 5_000, "epochs": 100_000})["ok"]
+    client.frame(lambda f: f["sweep"] is not None and f["sweep"]["arms"][0]["finished"] >= 1)
+    assert client.call("sweep_cancel") == {"ok": True, "cancelled": True}
+    view = final_view(client, "cancelled")
+    arm = view["arms"][0]
+    assert 1 <= arm["finished"] < 5_000
+    assert len(floats(arm["results"]["final_loss"])) == arm["finished"]
+    client.wait(lambda: KERNELS.runs == runs)  # the job left the kernel pool
+    assert client.call("sweep_cancel") == {"ok": True, "cancelled": False}
+    # the session is as it was: it still steps
+    assert client.call("step", {"unit": "epoch"})["epoch"] == 1
+
+
+def test_a_new_sweep_replaces_the_running_one_and_clear_forgets_it(live) -> None:
+    client = live.client()
+    client.frame()
+    assert client.call("sweep", {"nets": 5_000, "epochs": 100_000})["sweep"] == 1
+    assert client.call("sweep", {"nets": 20, "epochs": 2_000})["sweep"] == 2
+    view = final_view(client)
+    assert view["id"] == 2 and view["nets"] == 20
+    session = live.registry.for_sid(client.sio.get_sid())[0]
+    assert session.sweep.id == 2
+    assert client.call("sweep_clear") == {"ok": True, "cleared": True}
+    client.frame(lambda f: f["sweep"] == {"state": "none"})
+    assert session.sweep is None
+    assert client.call("sweep_clear") == {"ok": True, "cleared": False}
+
+
+def test_closing_the_session_stops_its_sweep(live) -> None:
+    client = live.client()
+    client.frame()
+    runs = KERNELS.runs
+    client.call("sweep", {"nets": 5_000, "epochs": 100_000})
+    session = live.registry.for_sid(client.sio.get_sid())[0]
+    job = session.sweep
+    session.close()
+    assert job.state == "cancelled"
+    client.wait(lambda: KERNELS.runs == runs)
+
+
+@pytest.mark.parametrize(("payload", "field"), [
+    ({"nets": 0}, "nets"),
+    ({"nets": 5_001}, "nets"),
+    ({"nets": 2.5}, "nets"),
+    ({"epochs": "many"}, "epochs"),
+    ({"epochs": 100_001}, "epochs"),
+    ({"seed": -1}, "seed"),
+    ({"seed": 2**32 - 10, "nets": 20}, "seed"),
+    ({"compare": {"eta": -1}}, "compare.eta"),
+    ({"compare": {"hidden": [0]}}, "compare.hidden"),
+    ({"compare": {"colour": 1}}, "compare.colour"),
+    ({"compare": {"seed": 4}}, "compare.seed"),
+    ({"compare": {"sampling": "random"}}, "compare.sampling"),
+    ({"compare": {"eta": 0.5}}, "compare"),
+    ({"compare": [1, 2]}, "compare"),
+    ({"arms": 3}, "arms"),
+    ([1], "sweep"),
+])
+def test_bad_sweeps_are_refused_by_name_and_lose_nothing(live, payload: Any, field: str) -> None:
+    client = live.client()
+    client.frame()
+    client.call("step", {"unit": "epoch"})
+    ack = client.call("sweep", payload)
+    assert ack["ok"] is False and ack["field"] == field, ack
+    assert ack["error"].startswith(field.split(".")[0] + (":" if "." not in field else "")), ack
+    session = live.registry.for_sid(client.sio.get_sid())[0]
+    assert session.sweep is None and session.trainer.epoch == 1
+
+
+def test_random_sampling_cannot_be_swept(live) -> None:
+    client = live.client()
+    client.frame()
+    client.call("configure", {"sampling": "random"})
+    ack = client.call("sweep", {"nets": 10})
+    assert ack["ok"] is False and ack["field"] == "sampling"
