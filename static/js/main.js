@@ -6,6 +6,7 @@ import { createState, applyFrame, displayedWeights } from "./store.js";
 import { fitCanvas, readTheme } from "./canvas.js";
 import { networkLayout, sizesFromWeights, hitTest, sameSelection, weightLabel, neuronLabel } from "./layout.js";
 import { drawNetwork } from "./network.js";
+import { saturation, saturationNote } from "./saturation.js";
 import { drawCurve } from "./curve.js";
 import { drawSurface } from "./surface.js";
 import { renderDerivation, numberSpan } from "./derivation.js";
@@ -313,6 +314,17 @@ function updatePanels() {
   }
   settingsUi?.update(frame.settings);
   updateWeightEditor();
+  updateSaturation(frame);
+}
+
+// ----- saturated neurons: marked on the network, explained in one line under it ---------------
+function updateSaturation(frame) {
+  const activation = frame.settings?.activation ?? "sigmoid";
+  const below = state.table?.saturated_below?.[activation];
+  const neurons = saturation(frame.truth, below);
+  view.saturated = new Set(neurons.filter((n) => n.marked).map((n) => `${n.layer}:${n.index}`));
+  const names = (frame.truth ?? []).map((row) => `(${row.s.join(",")})`);
+  $("saturation-note").textContent = saturationNote(neurons, sizesFromWeights(frame.weights), activation, below, names);
 }
 
 // ----- drawing --------------------------------------------------------------------------------
@@ -368,6 +380,7 @@ function draw(now) {
   drawNetwork(net.ctx, {
     weights: displayedWeights(state), trace: frame.trace, selection: state.selection, hover: state.hover,
     numbers: state.numbers, anim, theme: view.theme, activation: frame.settings?.activation, dragging: state.drag,
+    saturated: view.saturated,
   }, view.layout);
   const curve = fitCanvas($("curve-canvas"));
   drawCurve(curve.ctx, { points: state.history, marks: state.marks, log: state.log, theme: view.theme, epoch: frame.epoch }, curve);

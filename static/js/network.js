@@ -24,7 +24,8 @@ function neuronDelta(trace, sizes, L, j, shown) {
 
 /**
  * data: {weights, trace, selection, hover, numbers, anim: {phase, t}|null, theme, activation,
- * dragging: weight selection|null}. layout: from networkLayout().
+ * dragging: weight selection|null, saturated: Set of "layer:index" (flat σ', saturation.js)}.
+ * layout: from networkLayout().
  */
 export function drawNetwork(ctx, data, layout) {
   const { theme, trace, anim } = data;
@@ -137,6 +138,16 @@ export function drawNetwork(ctx, data, layout) {
       ctx.beginPath();
       ctx.arc(n.x, n.y, r + ctx.lineWidth / 2 + 1, 0, Math.PI * 2);
       ctx.stroke();
+    }
+    if (!n.bias && data.saturated?.has(`${n.layer}:${n.index}`)) {
+      // saturated: a dashed halo, the flat part of the curve (saturation.js says where)
+      ctx.strokeStyle = theme.warn || theme.focus;
+      ctx.lineWidth = 2.5;
+      ctx.setLineDash([5, 4]);
+      ctx.beginPath();
+      ctx.arc(n.x, n.y, r + 13, 0, Math.PI * 2);
+      ctx.stroke();
+      ctx.setLineDash([]);
     }
     if (pulse) {
       ctx.strokeStyle = theme.focus;
