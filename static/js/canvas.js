@@ -50,7 +50,7 @@ export function readTheme(element = document.documentElement) {
   return {
     bg: get("--panel"), ink: get("--ink"), muted: get("--muted"), line: get("--line"),
     accent: get("--accent"), warn: get("--warn"), good: get("--good"), node: get("--node"),
-    pos: get("--pos"), neg: get("--neg"), focus: get("--focus"),
+    pos: get("--pos"), neg: get("--neg"), focus: get("--focus"), flat: get("--flat"),
     font: get("--font"), mono: get("--mono"), scale: parseFloat(get("--size")) / 16 || 1,
   };
 }

@@ -141,7 +141,7 @@ export function drawNetwork(ctx, data, layout) {
     }
     if (!n.bias && data.saturated?.has(`${n.layer}:${n.index}`)) {
       // saturated: a dashed halo, the flat part of the curve (saturation.js says where)
-      ctx.strokeStyle = theme.warn || theme.focus;
+      ctx.strokeStyle = theme.flat;
       ctx.lineWidth = 2.5;
       ctx.setLineDash([5, 4]);
       ctx.beginPath();
