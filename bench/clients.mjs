@@ -6,6 +6,10 @@
 //   node bench/clients.mjs latency  URL COUNT           one session: step -> frame times
 //   node bench/clients.mjs room     URL N SECONDS STEPS a presenter and N students
 //   (room: STALLED=k adds k students whose devices stop reading after their first frame)
+//   node bench/clients.mjs sweep    URL N SECONDS       N running sessions, then the same
+//                                                       with a long sweep in another session
+//   node bench/clients.mjs sweeptime URL JSON           time each sweep of JSON (a list of
+//                                                       `sweep` payloads) on its own
 //
 // Prints one JSON object on stdout.
 import { io } from "socket.io-client";
@@ -141,10 +145,93 @@ async function roomMode(n, seconds, steps, stalled = 0) {
   return { code: room.code, latencies, rates };
 }
 
+// A session that runs sweeps: resolves `until(state)` when a frame shows the sweep in it.
+async function sweeper() {
+  const me = { view: null, waiters: [], bytes: 0 };
+  me.socket = await connect({ session: null }, (socket) => socket.on("frame", (frame, ack) => {
+    if (ack) ack();
+    if (!frame.sweep) return;
+    me.view = frame.sweep;
+    me.bytes = Math.max(me.bytes, JSON.stringify(frame.sweep).length);
+    me.waiters = me.waiters.filter((w) => (w.test(frame.sweep) ? (w.resolve(frame.sweep), false) : true));
+  }));
+  me.until = (test) => new Promise((resolve) => {
+    if (me.view && test(me.view)) resolve(me.view); else me.waiters.push({ test, resolve });
+  });
+  return me;
+}
+
+async function startRunning(n) {
+  const clients = [];
+  for (let i = 0; i < n; i++) {
+    const state = { frames: 0 };
+    state.socket = await connect({ session: null }, (socket) => {
+      socket.on("frame", (frame, ack) => { state.frames += 1; if (ack) ack(); });
+    });
+    await call(state.socket, "configure", { hidden: [1] });
+    await call(state.socket, "speed", { level: Number(process.env.LEVEL ?? 8) });
+    clients.push(state);
+  }
+  await Promise.all(clients.map(({ socket }) => call(socket, "run")));
+  await sleep(1000);
+  return clients;
+}
+
+async function measureRates(clients, seconds) {
+  const before = clients.map((s) => s.frames);
+  const t0 = now();
+  await sleep(seconds * 1000);
+  const elapsed = (now() - t0) / 1000;
+  return clients.map((s, i) => (s.frames - before[i]) / elapsed);
+}
+
+async function sweepMode(n, seconds) {
+  const clients = await startRunning(n);
+  const alone = await measureRates(clients, seconds);
+  const me = await sweeper();
+  const request = { nets: 5000, epochs: 20000, compare: { eta: 2.0 } };
+  const answer = await call(me.socket, "sweep", request);
+  if (!answer.ok) throw new Error(`sweep refused: ${answer.error}`);
+  await me.until((v) => v.state === "running" && v.arms[0].finished > 0);
+  const finished0 = me.view.arms.reduce((t, a) => t + a.finished, 0);
+  const t0 = now();
+  const during = await measureRates(clients, seconds);
+  const nets = me.view.arms.reduce((t, a) => t + a.finished, 0) - finished0;
+  const netsPerSecond = nets / ((now() - t0) / 1000);
+  const stillRunning = me.view.state === "running";
+  const c0 = now();
+  await call(me.socket, "sweep_cancel");
+  await me.until((v) => v.state !== "running");
+  const cancelMs = now() - c0;
+  await Promise.all(clients.map(({ socket }) => call(socket, "pause")));
+  clients.forEach(({ socket }) => socket.close());
+  me.socket.close();
+  return { alone, during, netsPerSecond, stillRunning, cancelMs };
+}
+
+async function sweepTimeMode(requests) {
+  const me = await sweeper();
+  const results = [];
+  for (const request of requests) {
+    me.bytes = 0;
+    const t0 = now();
+    const answer = await call(me.socket, "sweep", request);
+    if (!answer.ok) throw new Error(`sweep refused: ${answer.error}`);
+    const done = await me.until((v) => v.id === answer.sweep && v.state === "done");
+    results.push({ request, ms: now() - t0, bytes: me.bytes,
+                   arms: done.arms.map((a) => ({ label: a.label, changes: a.changes, converged: a.converged,
+                                                 stuck: a.stuck, median: a.median, net_epochs: a.net_epochs })) });
+  }
+  me.socket.close();
+  return { results };
+}
+
 const modes = {
   run: () => runMode(Number(a), Number(b)),
   latency: () => latencyMode(Number(a)),
   room: () => roomMode(Number(a), Number(b), Number(c), Number(process.env.STALLED ?? 0)),
+  sweep: () => sweepMode(Number(a), Number(b)),
+  sweeptime: () => sweepTimeMode(JSON.parse(a)),
 };
 modes[mode]().then((result) => {
   // exit only once the (possibly long) output has been flushed to the pipe

@@ -3,10 +3,10 @@
 A sweep has one arm (the session's settings) or two (those and a variant, for the
 classic side-by-side comparison: η = 0.5 against 2.0, say). Both arms use the same
 seeds, S to S+K-1, so net k of arm A and net k of arm B start from the same draw.
-The work runs as one more run on `KERNELS`, a slice of about one turn's kernel
-time at a time, arms alternating, so a sweep gets its fair share of the pool and
-never more: other sessions keep their frame rates, and a cancel takes effect
-within one turn. After every slice the job counts a change, and the session's
+The work runs as one more run on `KERNELS`, a slice of a few turns' kernel time
+at a time (`TURNS_PER_SLICE`), arms alternating: a sweep gets a bounded share of
+the pool, other sessions keep their frame rates, and a cancel takes effect
+within one slice. After every slice the job counts a change, and the session's
 frames carry the sweep's view (`SweepJob.view`): progress and histograms while it
 runs, every net's result once it has finished.
 """
@@ -37,7 +37,11 @@ DEFAULT_NETS, MAX_NETS = 500, 5_000
 DEFAULT_EPOCHS, MAX_EPOCHS = 20_000, 100_000
 #: Bars of the epochs-to-converge histogram.
 BINS = 40
-#: Epochs of the first slice; later slices are sized to the pool's turn length.
+#: A sweep's slice lasts this many ordinary turns of the pool: with ten sessions running,
+#: a teacher's 500-net comparison still takes seconds, not tens of seconds, and every
+#: run still gets a turn every ~20 ms (frames go out at most every 33 ms).
+TURNS_PER_SLICE = 4
+#: Epochs of the first slice; later slices are sized to TURNS_PER_SLICE turns of the pool.
 FIRST_SLICE = 4_096
 MIN_SLICE, MAX_SLICE = 256, 4_000_000
 
@@ -167,8 +171,8 @@ class SweepJob:
                 self.state = FAILED
                 trained = 0
             spent = time.thread_time() - began
-            if trained > 0 and spent > 0:  # size the next slice to one turn of the pool
-                target = int(trained * self._pool.chunk_seconds() / spent)
+            if trained > 0 and spent > 0:  # size the next slice to TURNS_PER_SLICE turns
+                target = int(trained * TURNS_PER_SLICE * self._pool.chunk_seconds() / spent)
                 self._slice = max(MIN_SLICE, min(MAX_SLICE, (self._slice + target) // 2))
             if self.state == RUNNING and all(a.run.done for a in self.arms):
                 self.state = DONE

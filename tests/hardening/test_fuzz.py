@@ -27,7 +27,7 @@ from app.web import socketio as flask_socketio
 
 #: Every client → server event of docs/protocol.md (commands, room presenter's, students').
 COMMANDS = ("configure", "set_weights", "set_weight", "step", "back", "run", "pause", "speed",
-            "reset", "randomize", "export", "import")
+            "reset", "randomize", "export", "import", "sweep", "sweep_cancel", "sweep_clear")
 ROOM_COMMANDS = ("room_open", "room_close", "room_controls", "poll_open", "poll_reveal",
                  "poll_close")
 VIEWER_EVENTS = ("poll_answer", "room_fork")
@@ -36,7 +36,8 @@ UNKNOWN = ("", "nope", "frame", "hello", "connect", "disconnect", "error", "x" *
 EVENTS = COMMANDS + ROOM_COMMANDS + VIEWER_EVENTS
 
 FIELDS = ("unit", "level", "layer", "neuron", "input", "value", "weights", "state", "token",
-          "hide", "kind", "question", "target", "poll", "choice", *SETTINGS)
+          "hide", "kind", "question", "target", "poll", "choice", "nets", "epochs", "compare",
+          *SETTINGS)
 MEGABYTE = "m" * 1_000_000
 
 COUNTS: Counter[str] = Counter()
@@ -149,6 +150,9 @@ def test_any_event_with_any_payload_gets_a_clear_answer(arena, sender, event, pa
             payload = {**payload, "token": arena["token"]}
         if event == "configure" and weird_hidden(payload.get("hidden")):
             payload = {**payload, "hidden": [2]}
+        compare = payload.get("compare")
+        if event == "sweep" and isinstance(compare, dict) and weird_hidden(compare.get("hidden")):
+            payload = {**payload, "compare": {**compare, "hidden": [2]}}
         if event in ("run", "poll_open") and payload.get("kind") == "stuck":
             payload = {**payload, "kind": "largest_delta"}  # a 20,000-epoch look-ahead each
     if event == "room_close" or (event == "import" and sender == "driver"):
