@@ -7,6 +7,8 @@ Rows, all 2-2-1 sigmoid nets on XOR, η = 0.5, online:
 - traced path: one net, `Trainer.step_epoch` (every quantity of the derivation kept);
 - ensemble: K nets from K seeds at once (`ensemble.sweep`, both cores), in
   network-epochs/s; the nets stop at convergence, so stuck nets do most of the work;
+- sliced sweep: the same K nets as the server trains them (`SlicedSweep`, one
+  core, in slices of `--slice` epochs with the bookkeeping between slices);
 - C yardstick: `../shared/bench/xor_221.c`, compiled with -O2 and run from the same
   initial weights for the same epochs (its weights must equal the fast path's).
 
@@ -33,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.engine import Trainer, TrainingConfig  # noqa: E402
 from app.engine.ensemble import sweep  # noqa: E402
+from app.engine.sliced_sweep import SlicedSweep  # noqa: E402
 
 #: shared/ sits beside the checkout, here and in CI.
 YARDSTICK = ROOT.parent / "shared" / "bench" / "c_yardstick.py"
@@ -68,6 +71,16 @@ def traced_path(epochs: int) -> float:
     return epochs / (time.perf_counter() - began)
 
 
+def sliced(config: TrainingConfig, nets: int, epochs: int, slice_epochs: int) -> float:
+    """Network-epochs/s of a `SlicedSweep` advanced `slice_epochs` at a time to the end."""
+    run = SlicedSweep(config, nets, epochs, 1)
+    began = time.perf_counter()
+    while not run.done:
+        run.advance(slice_epochs)
+        run.counts()  # what the server reads between slices for the progress frames
+    return run.net_epochs / (time.perf_counter() - began)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the table (markdown, or JSON with --json)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -78,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nets", type=int, default=1000, help="ensemble size K (default 1000)")
     parser.add_argument("--sweep-epochs", type=int, default=20_000,
                         help="epoch budget per ensemble net (default 20,000)")
+    parser.add_argument("--slice", type=int, default=12_000,
+                        help="epochs per slice of the sliced sweep (default 12,000: a 2 ms "
+                        "turn of the server's kernel pool)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="repeats per row; the best is reported (default 3)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -91,9 +107,11 @@ def main(argv: list[str] | None = None) -> int:
     fast_path(10)
     traced_path(2)
     sweep(config, 2, 10, 1)
+    sliced(config, 2, 10, 5)
     run_c(WEIGHTS, epochs=10, eta=0.5)
 
-    best = {"C yardstick": 0.0, "fast path": 0.0, "traced path": 0.0, "ensemble": 0.0}
+    best = {"C yardstick": 0.0, "fast path": 0.0, "traced path": 0.0, "ensemble": 0.0,
+            "sliced sweep": 0.0}
     stuck_shares, same_weights = [], []
     for _ in range(args.repeat):
         c = run_c(WEIGHTS, epochs=args.epochs, eta=0.5)
@@ -106,10 +124,12 @@ def main(argv: list[str] | None = None) -> int:
         result = sweep(config, args.nets, args.sweep_epochs, 1)
         best["ensemble"] = max(best["ensemble"], result.net_epochs_per_second)
         stuck_shares.append(result.stuck_share)
+        best["sliced sweep"] = max(best["sliced sweep"],
+                                   sliced(config, args.nets, args.sweep_epochs, args.slice))
 
     c_rate = best["C yardstick"]
     rows = []
-    for name in ("fast path", "traced path", "ensemble", "C yardstick"):
+    for name in ("fast path", "traced path", "ensemble", "sliced sweep", "C yardstick"):
         ratio = best[name] / c_rate
         goal = GOALS.get(name)
         rows.append({"path": name, "epochs_per_second": best[name], "ratio_vs_c": ratio,
@@ -122,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         "traced_epochs": args.traced_epochs,
         "nets": args.nets,
         "sweep_epochs": args.sweep_epochs,
+        "slice": args.slice,
         "stuck_share": stuck_shares[0],
         "max_weight_difference_fast_vs_c": max(same_weights),
         "cpus": os.cpu_count(),
@@ -134,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| path | epochs/s | × C | goal | met |")
     print("| --- | ---: | ---: | ---: | --- |")
     for row in rows:
-        unit = " (network-epochs)" if row["path"] == "ensemble" else ""
+        unit = " (network-epochs)" if row["path"] in ("ensemble", "sliced sweep") else ""
         goal = f"≥ {row['goal']:.2f}" if row["goal"] is not None else ""
         met = "" if row["met"] is None else ("yes" if row["met"] else "NO")
         print(f"| {row['path']}{unit} | {row['epochs_per_second']:,.0f} | "
