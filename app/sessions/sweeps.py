@@ -158,23 +158,30 @@ class SweepJob:
         return True
 
     def _turn(self) -> bool:
-        """One slice of the arm that is furthest behind; False when the job is over."""
+        """One slice of the arm that is furthest behind; False when the job is over.
+
+        The slice runs outside the job's lock: it writes only the nets from
+        `run.finished` on, and views read only the nets before it, so a frame is
+        never kept waiting for a slice.
+        """
         if self._cancel.is_set():
             return False
+        arm = min((a for a in self.arms if not a.run.done), key=lambda a: a.run.finished)
+        began = time.thread_time()
+        failed = False
+        try:
+            trained = arm.run.advance(self._slice)
+        except Exception:
+            log.exception("sweep %s failed", self.id)
+            trained, failed = 0, True
+        spent = time.thread_time() - began
+        if trained > 0 and spent > 0:  # size the next slice to TURNS_PER_SLICE turns
+            target = int(trained * TURNS_PER_SLICE * self._pool.chunk_seconds() / spent)
+            self._slice = max(MIN_SLICE, min(MAX_SLICE, (self._slice + target) // 2))
         with self._lock:
-            arm = min((a for a in self.arms if not a.run.done), key=lambda a: a.run.finished)
-            began = time.thread_time()
-            try:
-                trained = arm.run.advance(self._slice)
-            except Exception:
-                log.exception("sweep %s failed", self.id)
+            if self.state == RUNNING and failed:
                 self.state = FAILED
-                trained = 0
-            spent = time.thread_time() - began
-            if trained > 0 and spent > 0:  # size the next slice to TURNS_PER_SLICE turns
-                target = int(trained * TURNS_PER_SLICE * self._pool.chunk_seconds() / spent)
-                self._slice = max(MIN_SLICE, min(MAX_SLICE, (self._slice + target) // 2))
-            if self.state == RUNNING and all(a.run.done for a in self.arms):
+            elif self.state == RUNNING and all(a.run.done for a in self.arms):
                 self.state = DONE
             self.elapsed_s = time.monotonic() - self.started
             self.revision += 1

@@ -16,7 +16,7 @@ STUCK_SEED = 3
 
 
 def halo_pixels(page: Any) -> dict[str, int]:
-    """Per neuron ("layer:index"): how many of 72 points on its halo circle have the halo's colour."""
+    """Per neuron ("layer:index"): how many of 72 points on its halo have the halo's colour."""
     return page.evaluate("""() => {
         const { view } = globalThis.backpropXor;
         const canvas = document.getElementById("network-canvas");
@@ -31,7 +31,8 @@ def halo_pixels(page: Any) -> dict[str, int]:
                 const x = Math.round((node.x + Math.cos(a) * (view.layout.radius + 13)) * dpr);
                 const y = Math.round((node.y + Math.sin(a) * (view.layout.radius + 13)) * dpr);
                 const at = (y * canvas.width + x) * 4;
-                const d = Math.abs(data[at] - want[0]) + Math.abs(data[at + 1] - want[1]) + Math.abs(data[at + 2] - want[2]);
+                let d = 0;
+                for (let c = 0; c < 3; c++) d += Math.abs(data[at + c] - want[c]);
                 if (d < 60) hits++;
             }
             found[`${node.layer}:${node.index}`] = hits;
