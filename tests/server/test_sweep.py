@@ -189,3 +189,15 @@ def test_a_failing_sweep_says_so_and_leaves_the_pool(monkeypatch: pytest.MonkeyP
     assert job.state == "failed" and job.view()["state"] == "failed"
     assert job.cancel() is False  # nothing left to cancel
     until(lambda: pool.runs == 0)  # the worker drops the turn just after telling us
+
+
+def test_a_reconnecting_tab_gets_its_sweep_back(live) -> None:
+    client = live.client()
+    client.frame()
+    client.call("sweep", {"nets": 30, "epochs": 3_000})
+    done = final_view(client)
+    session_id = client.hello["session"]
+    client.close()
+    again = live.client(session=session_id)
+    assert again.hello["resumed"] is True
+    assert again.frame(lambda f: f["sweep"] is not None)["sweep"] == done
