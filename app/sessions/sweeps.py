@@ -60,7 +60,7 @@ class Arm:
 
 @dataclass
 class SweepRequest:
-    """A validated `sweep` command (see `schema.sweep_request`)."""
+    """A validated `sweep` command (`from_payload` checks one)."""
 
     nets: int = DEFAULT_NETS
     epochs: int = DEFAULT_EPOCHS
