@@ -1,7 +1,8 @@
 """`backprop-xor sweep`: K networks from seeds S, S+1, ... trained at once.
 
 Net k of a sweep is the net `train --seed S+k` trains (with --stop-on-convergence),
-so any stuck seed it lists can be replayed.
+so any stuck seed it lists can be replayed. `--compare eta=2` sweeps the same
+seeds again with that setting changed: the page's side-by-side comparison.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from app.engine import SETTINGS
-from app.engine.ensemble import MAX_NETS, sweep
+from app.engine import SETTINGS, TrainingConfig
+from app.engine.ensemble import MAX_NETS, SweepResult, sweep
 
 from .common import (
     MAX_EPOCHS,
@@ -42,23 +43,67 @@ def add_parser(commands: Any) -> None:
                         help="epoch budget per network (default 20000)")
     parser.add_argument("--seed", type=whole(0, SETTINGS["seed"]["max"]), default=1,
                         metavar="S", help="seed of the first network (default 1)")
+    parser.add_argument("--compare", action="append", default=[], metavar="NAME=VALUE",
+                        help="sweep the same seeds again with this setting changed, e.g. "
+                        "eta=2, hidden=3, alpha=0.9, mode=batch (repeat to change several)")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object: summary and every network")
     parser.set_defaults(handler=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Validate, sweep, print the summary (and with --json every net)."""
-    config = config_from(args)
+def compared(config: TrainingConfig, pairs: list[str]) -> TrainingConfig | None:
+    """The settings of the compared sweep (`--compare NAME=VALUE` ...), None without any."""
+    if not pairs:
+        return None
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        name = name.strip()
+        if not sep or name not in SETTINGS or name in ("seed", "sampling"):
+            known = ", ".join(n for n in SETTINGS if n not in ("seed", "sampling"))
+            raise UsageError(f"--compare: need NAME=VALUE with NAME one of {known}; got {pair!r}")
+        kind = SETTINGS[name]["kind"]
+        try:
+            values[name] = float(text) if kind == "number" else text.strip()
+        except ValueError:
+            raise UsageError(f"--compare {name}: need a number, got {text!r}") from None
     try:
-        result = sweep(config, args.nets, args.epochs, args.seed)
-    except ValueError as error:  # the options were checked: this names what sweep refused
-        raise UsageError(str(error)) from None
+        other = TrainingConfig.from_dict(values, base=config)
+    except ValueError as error:
+        raise UsageError(f"--compare {error}") from None
+    if other == config:
+        raise UsageError("--compare: changes no setting")
+    return other
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate, sweep (twice with --compare), print the summary (with --json every net)."""
+    config = config_from(args)
+    other = compared(config, args.compare)
+    results = []
+    for arm in (config, other):
+        if arm is None:
+            continue
+        try:
+            results.append(sweep(arm, args.nets, args.epochs, args.seed))
+        except ValueError as error:  # the options were checked: this names what sweep refused
+            raise UsageError(str(error)) from None
     if args.json:
-        print_json({"command": "sweep", "shape": network_name(config), **result.to_dict()})
+        report = {"command": "sweep", "shape": network_name(config), **results[0].to_dict()}
+        if other is not None:
+            report["compare"] = {"shape": network_name(other), **results[1].to_dict()}
+        print_json(report)
         return 0
+    for label, result in zip(("A: ", "B: ") if other else ("",), results, strict=False):
+        print_summary(label, result, args)
+    return 0
+
+
+def print_summary(label: str, result: SweepResult, args: argparse.Namespace) -> None:
+    """The readable report of one sweep."""
+    config = result.config
     summary = result.summary()
-    print(f"{summary['nets']:,} {network_name(config)} {config.activation} nets on "
+    print(f"{label}{summary['nets']:,} {network_name(config)} {config.activation} nets on "
           f"{config.problem}, seeds {args.seed} to {args.seed + args.nets - 1}: "
           f"η = {number(config.eta)}, α = {number(config.alpha)}, {config.mode} updates, "
           f"initial weights in [-{number(config.init_range)}, {number(config.init_range)}]")
@@ -76,4 +121,3 @@ def run(args: argparse.Namespace) -> int:
     if stuck:
         more = f" (and {len(stuck) - SHOWN:,} more)" if len(stuck) > SHOWN else ""
         print(f"stuck seeds: {', '.join(map(str, stuck[:SHOWN]))}{more}")
-    return 0

@@ -17,6 +17,7 @@ import pytest
 from app import __version__
 from app.cli.common import Progress
 from app.cli.main import main
+from app.engine import Trainer, TrainingConfig
 
 REPO = Path(__file__).resolve().parents[2]
 #: shared/ sits beside the checkout (here and in CI): the C yardstick lives there.
@@ -156,6 +157,25 @@ def test_sweep_reports_every_net_and_the_summary(capsys) -> None:
     assert main(["sweep", "--nets", "40", "--seed", "100"]) == 0
     out = capsys.readouterr().out
     assert f"stuck after 20,000 epochs {summary['stuck']}" in out
+
+
+def test_sweep_compare_sweeps_the_same_seeds_with_one_setting_changed(capsys) -> None:
+    args = ["sweep", "--nets", "30", "--epochs", "5000", "--seed", "7", "--compare", "eta=2",
+            "--compare", "hidden=3"]
+    report = run_json(args, capsys)
+    other = report["compare"]
+    assert report["settings"]["eta"] == 0.5 and report["settings"]["hidden"] == [2]
+    assert other["settings"]["eta"] == 2.0 and other["settings"]["hidden"] == [3]
+    assert other["shape"] == "2-3-1"
+    assert [n["seed"] for n in other["nets"]] == [n["seed"] for n in report["nets"]]
+    # arm B's net 0 is the trainer's net for seed 7 with those settings
+    trainer = Trainer(TrainingConfig(eta=2.0, hidden=(3,), seed=7))
+    trainer.run(5000, stop_on_convergence=True)
+    assert other["nets"][0]["epochs"] == trainer.epoch
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("A: 30 2-2-1") and "\nB: 30 2-3-1 sigmoid nets on xor" in out
+    assert "η = 2," in out
 
 
 def test_serve_hands_its_options_to_the_server(monkeypatch) -> None:
