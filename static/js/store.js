@@ -1,7 +1,8 @@
 // The page's state: the newest frame and what is accumulated across frames (error history,
-// marks, decoded surfaces), plus the viewer's choices. applyFrame is pure over plain data.
+// marks, decoded surfaces and sweep), plus the viewer's choices. applyFrame is pure over data.
 import { mergeHistory, mergeMarks } from "./history.js";
 import { decodeSurface } from "./binary.js";
+import { decodeSweep } from "./sweep-view.js";
 
 /** A fresh state. */
 export function createState() {
@@ -13,6 +14,8 @@ export function createState() {
     historyWidth: 1, // epochs per point of the kept curve
     marks: [],
     surface: null,
+    sweep: null, // the seed sweep's view (sweep-view.js decodeSweep) or null
+    sweepVersion: 0,
     selection: null, // clicked neuron or weight
     hover: null, // neuron or weight under the pointer
     drag: null, // {layer, neuron, input, value} while dragging a weight
@@ -30,6 +33,14 @@ export function applyFrame(state, frame) {
   if (frame.history?.width) state.historyWidth = frame.history.width;
   state.marks = mergeMarks(state.marks, frame.marks);
   if (frame.surface) state.surface = decodeSurface(frame.surface);
+  if (frame.sweep) setSweep(state, frame.sweep); // null: unchanged
+  return state;
+}
+
+/** Keep a frame's sweep view decoded; none (null) on a new connection until its frames say. */
+export function setSweep(state, sweep = null) {
+  state.sweep = decodeSweep(sweep);
+  state.sweepVersion += 1;
   return state;
 }
 
