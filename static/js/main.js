@@ -2,7 +2,7 @@
 // into the state, draw on requestAnimationFrame. Every concern lives in its own module.
 import { io } from "../vendor/socket.io.esm.min.js";
 import { connect, SESSION_KEY } from "./socket.js";
-import { createState, applyFrame, displayedWeights } from "./store.js";
+import { createState, applyFrame, displayedWeights, setSweep } from "./store.js";
 import { fitCanvas, readTheme } from "./canvas.js";
 import { networkLayout, sizesFromWeights, hitTest, sameSelection, weightLabel, neuronLabel } from "./layout.js";
 import { drawNetwork } from "./network.js";
@@ -21,6 +21,7 @@ import { statusText, fmt, parseNumber, PHASE_LABELS } from "./format.js";
 import { roomFromSearch } from "./classroom.js";
 import { createPresenter } from "./room.js";
 import { createViewer, setReadOnly, wireClassroomDialog } from "./viewer.js";
+import { createSweepPanel } from "./sweep-panel.js";
 
 const $ = (id) => document.getElementById(id);
 const state = createState();
@@ -30,6 +31,7 @@ let client = null;
 let mode = { room: null, forked: false }; // following a room (read-only) unless forked
 let presenter = null;
 let viewer = null;
+let sweep = null;
 
 // ----- viewer preferences -------------------------------------------------------------------
 function setPref(name, value) {
@@ -364,6 +366,7 @@ let measured = 0;
 function draw(now) {
   requestAnimationFrame(draw);
   updatePanels();
+  sweep?.render(state, view.theme);
   const anim = animationAt(view.anim, now);
   if (!anim) view.anim = null;
   if (!view.dirty && !anim) return;
@@ -400,9 +403,11 @@ function connectAs(next) {
   setReadOnly(state.readOnly);
   if (mode.room) viewer.enter(mode.room, mode.forked);
   view.panelKey = "";
+  setSweep(state); // until the new connection's frames say
   const following = state.readOnly ? { room: mode.room, name: sessionStorage.getItem("backprop-xor-name") } : {};
   client = connect(io, {
     hello: (hello) => {
+      setSweep(state);
       if (!applied && !mode.room) applyUrlSettings(hello.settings);
       applied = true;
       if (!mode.room) presenter.restore();
@@ -444,6 +449,7 @@ async function start() {
   state.table = table;
   $("speed").max = String(Math.max(0, (table.speeds?.length ?? 1) - 1));
   settingsUi = buildSettings($("settings"), table.settings, (name, value) => send("configure", { [name]: value }));
+  sweep = createSweepPanel({ table, command: (name, payload) => client.command(name, payload), frame: () => state.frame, readOnly: () => state.readOnly });
   presenter = createPresenter({ command: (name, payload) => client.command(name, payload), selectedWeight });
   viewer = createViewer({
     command: (name, payload) => client.command(name, payload),
@@ -453,7 +459,7 @@ async function start() {
   });
   wireClassroomDialog(Boolean(mode.room));
   connectAs(mode);
-  globalThis.backpropXor = { state, view, get client() { return client; } }; // for debugging from the console and the tests
+  globalThis.backpropXor = { state, view, get client() { return client; }, get sweep() { return sweep; } }; // for debugging from the console and the tests
 }
 
 start();
