@@ -77,7 +77,7 @@ def sliced(config: TrainingConfig, nets: int, epochs: int, slice_epochs: int) ->
     began = time.perf_counter()
     while not run.done:
         run.advance(slice_epochs)
-        run.counts()  # what the server reads between slices for the progress frames
+        run.finished_nets().counts()  # what the server reads between slices for frames
     return run.net_epochs / (time.perf_counter() - began)
 
 

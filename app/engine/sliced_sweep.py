@@ -12,6 +12,7 @@ as the trainer with seed `seed + k` ends (bit for bit), however the work is slic
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -38,6 +39,38 @@ def epoch_bins(epochs: int, bins: int) -> np.ndarray:
     if top <= low:
         return np.linspace(0.0, float(top), bins + 1)
     return np.geomspace(low, float(top), bins + 1)
+
+
+@dataclass(frozen=True)
+class FinishedNets:
+    """The finished nets of a sweep, in seed order, as read at one moment."""
+
+    status: np.ndarray
+    """The kernels' status codes: CONVERGED, DIVERGED or TRAINED (out of epochs)."""
+    converged_at: np.ndarray
+    """Epochs trained up to the first converged epoch, NaN for a net that never converged."""
+    final_loss: np.ndarray
+    """Mean of l = ½e² over the 4 patterns with the final weights (NaN: diverged)."""
+
+    def counts(self) -> dict[str, int]:
+        """How many finished, converged, got stuck (diverged included), diverged."""
+        finished = len(self.status)
+        converged = int(np.count_nonzero(self.status == CONVERGED))
+        return {"finished": finished, "converged": converged, "stuck": finished - converged,
+                "diverged": int(np.count_nonzero(self.status == DIVERGED))}
+
+    def histogram(self, edges: np.ndarray) -> np.ndarray:
+        """Converged nets counted by epochs to converge into the bins of `edges`.
+
+        Nets faster than the first edge count in the first bin (see `epoch_bins`).
+        """
+        at = self.converged_at[~np.isnan(self.converged_at)]
+        return np.histogram(np.clip(at, edges[0], edges[-1]), bins=edges)[0]
+
+    def median(self) -> float | None:
+        """Median epochs to converge of the converged nets; None if none converged."""
+        at = self.converged_at[~np.isnan(self.converged_at)]
+        return float(np.median(at)) if at.size else None
 
 
 class SlicedSweep:
@@ -93,30 +126,24 @@ class SlicedSweep:
 
     # ----- what the finished nets show -----------------------------------------------------
 
-    def converged_at(self) -> np.ndarray:
-        """Per finished net: epochs trained up to its first converged epoch, NaN if none."""
-        first = self.converged[: self.finished]
-        return np.where(first >= 0, first + 1, np.nan).astype(float)
+    def finished_nets(self) -> FinishedNets:
+        """The nets finished so far, copied at one moment (safe while a slice runs elsewhere:
+        a slice writes only nets from `finished` on, and moves `finished` when it is done)."""
+        k = self.finished
+        first = self.converged[:k]
+        return FinishedNets(status=self.status[:k].copy(),
+                            converged_at=np.where(first >= 0, first + 1, np.nan).astype(float),
+                            final_loss=self.final_loss[:k].copy())
 
-    def counts(self) -> dict[str, int]:
-        """How many nets have finished, converged, got stuck (diverged included), diverged."""
-        status = self.status[: self.finished]
-        converged = int(np.count_nonzero(status == CONVERGED))
-        return {"finished": self.finished, "converged": converged,
-                "stuck": self.finished - converged,
-                "diverged": int(np.count_nonzero(status == DIVERGED))}
-
-    def histogram(self, edges: np.ndarray) -> np.ndarray:
-        """Finished, converged nets counted by epochs to converge into the bins of `edges`.
-
-        Nets faster than the first edge count in the first bin (see `epoch_bins`).
-        """
-        at = self.converged_at()
-        at = np.clip(at[~np.isnan(at)], edges[0], edges[-1])
-        return np.histogram(at, bins=edges)[0]
+    def forget_weights(self) -> None:
+        """Free the per-net weights and momentum (the bulk of the memory) once no more slices
+        will run; the finished nets' results stay. `result()` needs them: not after this."""
+        self.initial = self.weights = self._dws = self._accs = None  # type: ignore[assignment]
 
     def result(self) -> SweepResult:
         """The finished nets as an `ensemble.SweepResult` (all of them once `done`)."""
+        if self.weights is None:
+            raise ValueError("result: the weights were forgotten (forget_weights)")
         k = self.finished
         nets = net_results(self.seed, self.initial, self.weights, self.epochs_done[:k],
                            self.status[:k], self.converged[:k], self.final_loss[:k])

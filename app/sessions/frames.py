@@ -47,7 +47,7 @@ class Delivery:
     history_last_epoch: int = -1
     marks_revision: int = -1
     network_key: Any = None
-    sweep_key: str | None = None
+    sweep_key: str | None = "unsent"  # the first frame always says: a sweep's view or "none"
 
 
 def trace_dict(trace: PatternTrace, phase: str) -> dict[str, Any]:

@@ -105,6 +105,7 @@ class Session:
         self.detached_at: float | None = clock()
         self.sweep: SweepJob | None = None
         self._sweeps = 0
+        self._closed = False
         self._record_loss()
 
     # ----- state shared with the runner and the frame builder -------------------------
@@ -337,7 +338,8 @@ class Session:
 
         A sweep already running is cancelled: one sweep per session. The nets'
         initial weights are drawn (and a new shape's kernels compiled) outside the
-        session's lock, so frames and commands go on meanwhile.
+        session's lock, so frames and commands go on meanwhile. Raises CommandError
+        naming the field; `sweep` when the process runs its most sweeps already.
         """
         with self.lock:
             config = self.trainer.config
@@ -346,9 +348,20 @@ class Session:
         job = SweepJob(sweep_id, config, SweepRequest.from_payload(data, config),
                        lambda: self.changed(urgent=False))
         with self.lock:
-            old, self.sweep = self.sweep, job
-        if old is not None:
-            old.cancel()
+            if self._closed or sweep_id != self._sweeps:  # closed, or a newer sweep came in
+                raise CommandError("sweep", "sweep: replaced by a newer sweep or the session "
+                                   "closed; nothing started")
+            old = self.sweep
+            try:
+                job.reserve()
+            except CommandError:  # every slot taken: this session's own running sweep
+                if old is None or not old.cancel():  # gives its slot back, if it has one
+                    raise
+                job.reserve()
+            else:
+                if old is not None:
+                    old.cancel()
+            self.sweep = job
         job.start(self._spawn)
         self.changed()
         return sweep_id
@@ -458,6 +471,7 @@ class Session:
             self._stop_run()
             self._resume = False
             self.listener = None
+            self._closed = True
             job = self.sweep
         if job is not None:
             job.cancel()

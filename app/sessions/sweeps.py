@@ -45,7 +45,37 @@ TURNS_PER_SLICE = 4
 FIRST_SLICE = 4_096
 MIN_SLICE, MAX_SLICE = 256, 4_000_000
 
+#: Sweeps running at once in this process: each takes a share of the kernel pool and up to
+#: ~60 MB (5,000 nets of the largest shape, two arms) while it runs.
+MAX_RUNNING = 8
+
 RUNNING, DONE, CANCELLED, FAILED = "running", "done", "cancelled", "failed"
+
+
+class SweepSlots:
+    """At most `limit` sweeps running in the process at once; thread safe."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.taken = 0
+        self._lock = threading.Lock()
+
+    def take(self) -> None:
+        """Take a slot, or raise CommandError (field `sweep`) saying the server is busy."""
+        with self._lock:
+            if self.taken >= self.limit:
+                raise CommandError("sweep", f"sweep: the server is running {self.limit} sweeps "
+                                   "already (its limit); try again in a few seconds")
+            self.taken += 1
+
+    def give(self) -> None:
+        """Give a slot back."""
+        with self._lock:
+            self.taken -= 1
+
+
+#: The process's sweep slots (like `runner.KERNELS`, shared by every session).
+SLOTS = SweepSlots(MAX_RUNNING)
 
 
 @dataclass
@@ -82,7 +112,9 @@ class SweepRequest:
         if config.sampling != "patterns":
             raise CommandError("sampling", "sampling: a sweep trains on the 4 patterns; "
                                "set Inputs to patterns first")
-        compare = payload.get("compare") or {}
+        compare = payload.get("compare")
+        if compare is None:
+            compare = {}
         if not isinstance(compare, dict):
             raise CommandError("compare", "compare: need an object of settings, got "
                                f"{type(compare).__name__}")
@@ -114,8 +146,11 @@ class SweepJob:
     """One sweep of one session: started, advanced in turns, cancelled, viewed."""
 
     def __init__(self, sweep_id: int, config: TrainingConfig, request: SweepRequest,
-                 on_change: Callable[[], None], pool: KernelPool = KERNELS) -> None:
-        """Set up the arms (drawing every net's initial weights). Raises CommandError."""
+                 on_change: Callable[[], None], pool: KernelPool = KERNELS,
+                 slots: SweepSlots = SLOTS) -> None:
+        """Set up the arms: draw every net's initial weights and compile the kernels of a
+        new shape here, in the caller's thread, never on the shared pool (where a second of
+        compiling would stall every session's run). Raises CommandError."""
         self.id = sweep_id
         self.nets, self.epochs, self.seed = request.nets, request.epochs, request.seed
         self.edges = epoch_bins(request.epochs, BINS)
@@ -129,6 +164,7 @@ class SweepJob:
                 run = SlicedSweep(arm_config, request.nets, request.epochs, request.seed)
             except ValueError as error:  # checked above; this names anything the engine refuses
                 raise CommandError(field_of(error, "sweep"), str(error)) from None
+            SlicedSweep(arm_config, 1, 1, request.seed).advance(1)  # compiles a new shape
             self.arms.append(Arm(label, changes, run))
         self.state = RUNNING
         self.revision = 0
@@ -137,14 +173,28 @@ class SweepJob:
         self._lock = threading.Lock()
         self._on_change = on_change
         self._pool = pool
+        self._slots = slots
+        self._holds_slot = False
         self.started = time.monotonic()
         self.elapsed_s = 0.0
 
     # ----- running ---------------------------------------------------------------------------
 
+    def reserve(self) -> None:
+        """Take one of the process's sweep slots (CommandError when all are taken)."""
+        self._slots.take()
+        self._holds_slot = True
+
     def start(self, spawn: Callable[..., Any]) -> None:
         """Join the kernel pool's rotation; the job ends itself when every net has finished."""
         self._pool.attach(self._turn, spawn)
+
+    def _release(self) -> None:
+        """Once stopped: give the slot back (once)."""
+        with self._lock:
+            holds, self._holds_slot = self._holds_slot, False
+        if holds:
+            self._slots.give()
 
     def cancel(self) -> bool:
         """Stop at the end of the current slice (finished nets are kept); False if not running."""
@@ -154,6 +204,7 @@ class SweepJob:
             self.state = CANCELLED
             self.revision += 1
         self._cancel.set()
+        self._release()
         self._on_change()
         return True
 
@@ -165,6 +216,7 @@ class SweepJob:
         never kept waiting for a slice.
         """
         if self._cancel.is_set():
+            self._stopped()
             return False
         arm = min((a for a in self.arms if not a.run.done), key=lambda a: a.run.finished)
         began = time.thread_time()
@@ -186,8 +238,16 @@ class SweepJob:
             self.elapsed_s = time.monotonic() - self.started
             self.revision += 1
             going = self.state == RUNNING
+        if not going:
+            self._stopped()
         self._on_change()
         return going
+
+    def _stopped(self) -> None:
+        """No more slices: free the weights (results stay) and the slot."""
+        for arm in self.arms:
+            arm.run.forget_weights()
+        self._release()
 
     # ----- what the page draws -------------------------------------------------------------
 
@@ -212,20 +272,18 @@ class SweepJob:
 
 def _arm_view(arm: Arm, edges: np.ndarray, with_nets: bool) -> dict[str, Any]:
     run = arm.run
-    at = run.converged_at()
-    converged = at[~np.isnan(at)]
+    finished = run.finished_nets()  # read once: every number below is of the same nets
     view = {
         "label": arm.label, "changes": arm.changes, "settings": run.config.to_dict(),
-        **run.counts(),
-        "histogram": run.histogram(edges).tolist(),
-        "median": float(np.median(converged)) if converged.size else None,
+        **finished.counts(),
+        "histogram": finished.histogram(edges).tolist(),
+        "median": finished.median(),
         "net_epochs": run.net_epochs,
         "results": None,
     }
     if with_nets:
-        k = run.finished
         view["results"] = {
-            "converged_at": at.astype(np.float32),
-            "final_loss": run.final_loss[:k].astype(np.float32),
+            "converged_at": finished.converged_at.astype(np.float32),
+            "final_loss": finished.final_loss.astype(np.float32),
         }
     return view

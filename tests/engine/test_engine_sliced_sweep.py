@@ -62,14 +62,19 @@ def test_progress_counts_finished_nets_in_seed_order() -> None:
     seen = []
     while not run.done:
         run.advance(5_000)
-        counts = run.counts()
-        assert counts["finished"] == run.finished == len(run.converged_at())
+        counts = run.finished_nets().counts()
+        assert counts["finished"] == run.finished == len(run.finished_nets().converged_at)
         assert counts["converged"] + counts["stuck"] == counts["finished"]
         seen.append(run.finished)
         partial = run.result()
         assert [net.seed for net in partial.nets] == list(range(1, 1 + run.finished))
     assert seen == sorted(seen) and seen[-1] == 40 and len(seen) > 5
     assert run.advance(1_000) == 0  # nothing left
+    finished = run.finished_nets()
+    run.forget_weights()  # the server keeps only the results once a sweep stops
+    assert np.array_equal(run.finished_nets().final_loss, finished.final_loss)
+    with pytest.raises(ValueError, match=r"^result:"):
+        run.result()
 
 
 def test_histogram_counts_every_converged_net_once() -> None:
@@ -78,9 +83,11 @@ def test_histogram_counts_every_converged_net_once() -> None:
     edges = epoch_bins(run.epochs, 30)
     assert len(edges) == 31 and edges[-1] == 5_000 and np.all(np.diff(edges) > 0)
     assert np.allclose(np.diff(np.log(edges)), np.log(edges[1] / edges[0]))  # equal on a log scale
-    counts = run.histogram(edges)
-    at = run.converged_at()
-    assert counts.sum() == run.counts()["converged"] == np.count_nonzero(~np.isnan(at))
+    finished = run.finished_nets()
+    counts = finished.histogram(edges)
+    at = finished.converged_at
+    assert counts.sum() == finished.counts()["converged"] == np.count_nonzero(~np.isnan(at))
+    assert finished.median() == np.median(at[~np.isnan(at)])
     # each net is in the bin its epochs-to-converge falls in (the fastest in the first)
     k = int(np.flatnonzero(~np.isnan(at))[0])
     bin_of = max(0, int(np.searchsorted(edges, at[k], side="right")) - 1)
@@ -94,7 +101,7 @@ def test_tiny_budgets_get_linear_bins() -> None:
 def test_zero_epochs_finishes_every_net_untrained() -> None:
     run = SlicedSweep(TrainingConfig(), nets=3, epochs=0, seed=5)
     run.advance(10)
-    assert run.done and run.counts()["stuck"] == 3
+    assert run.done and run.finished_nets().counts()["stuck"] == 3
     assert np.array_equal(run.weights, run.initial)
 
 

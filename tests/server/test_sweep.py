@@ -13,7 +13,7 @@ from live_support import WAIT
 
 from app.engine import Trainer, TrainingConfig
 from app.sessions.runner import KERNELS, KernelPool
-from app.sessions.sweeps import SweepJob, SweepRequest
+from app.sessions.sweeps import SLOTS, SweepJob, SweepRequest
 
 
 def floats(text: str) -> np.ndarray:
@@ -24,7 +24,7 @@ def floats(text: str) -> np.ndarray:
 def sweep_views(client: Any) -> list[dict[str, Any]]:
     """Every sweep view the client has received, in order."""
     with client.cond:
-        return [f["sweep"] for f in client.frames if f["sweep"] is not None]
+        return [f["sweep"] for f in client.frames if (f["sweep"] or {}).get("id") is not None]
 
 
 def until(predicate: Any) -> None:
@@ -99,7 +99,8 @@ def test_cancel_keeps_finished_nets_and_leaves_the_pool(live) -> None:
     client.frame()
     runs = KERNELS.runs
     assert client.call("sweep", {"nets": 5_000, "epochs": 100_000})["ok"]
-    client.frame(lambda f: f["sweep"] is not None and f["sweep"]["arms"][0]["finished"] >= 1)
+    client.frame(lambda f: f["sweep"] is not None and "arms" in f["sweep"]
+                 and f["sweep"]["arms"][0]["finished"] >= 1)
     assert client.call("sweep_cancel") == {"ok": True, "cancelled": True}
     view = final_view(client, "cancelled")
     arm = view["arms"][0]
@@ -153,6 +154,9 @@ def test_closing_the_session_stops_its_sweep(live) -> None:
     ({"compare": {"sampling": "random"}}, "compare.sampling"),
     ({"compare": {"eta": 0.5}}, "compare"),
     ({"compare": [1, 2]}, "compare"),
+    ({"compare": 0}, "compare"),
+    ({"compare": []}, "compare"),
+    ({"compare": False}, "compare"),
     ({"arms": 3}, "arms"),
     ([1], "sweep"),
 ])
@@ -165,6 +169,23 @@ def test_bad_sweeps_are_refused_by_name_and_lose_nothing(live, payload: Any, fie
     assert ack["error"].startswith(field.split(".")[0] + (":" if "." not in field else "")), ack
     session = live.registry.for_sid(client.sio.get_sid())[0]
     assert session.sweep is None and session.trainer.epoch == 1
+
+
+def test_the_process_runs_a_bounded_number_of_sweeps(live, monkeypatch) -> None:
+    monkeypatch.setattr(SLOTS, "limit", SLOTS.taken + 1)
+    first, second = live.client(), live.client()
+    first.frame()
+    second.frame()
+    big = {"nets": 5_000, "epochs": 100_000}
+    assert first.call("sweep", big)["ok"]
+    refused = second.call("sweep", {"nets": 10})
+    assert refused["ok"] is False and refused["field"] == "sweep"
+    assert "limit" in refused["error"]
+    # the same session may replace its own running sweep: its slot passes on
+    assert first.call("sweep", big)["sweep"] == 2
+    assert first.call("sweep_clear")["cleared"]
+    assert second.call("sweep", {"nets": 10})["ok"]
+    assert final_view(second)["nets"] == 10
 
 
 def test_random_sampling_cannot_be_swept(live) -> None:
@@ -200,4 +221,35 @@ def test_a_reconnecting_tab_gets_its_sweep_back(live) -> None:
     client.close()
     again = live.client(session=session_id)
     assert again.hello["resumed"] is True
-    assert again.frame(lambda f: f["sweep"] is not None)["sweep"] == done
+    assert again.frame()["sweep"] == done  # in the very first frame
+
+
+def test_the_first_frame_says_there_is_no_sweep() -> None:
+    """A fresh delivery always carries the sweep's state, so a full room snapshot can say a
+    sweep is gone even when the snapshot that cleared it was lost between processes."""
+    from app.rooms.view import merge
+    from app.sessions import Delivery, Session, build_frame
+
+    session = Session("s", lambda fn, *a: None)
+    delivery = Delivery()
+    with session.lock:
+        first = build_frame(session, delivery)
+        second = build_frame(session, delivery)
+    assert first["sweep"] == {"state": "none"} and second["sweep"] is None
+    stale = {"frame": {"surface": "x"}, "marks": [], "sweep": {"id": 1, "state": "running"},
+             "sweep_key": "1.7", "history": {"generation": 0, "width": 1, "points": []}}
+    full = {"frame": {"surface": "y"}, "marks": [], "sweep": first["sweep"], "sweep_key": None,
+            "history": {"reset": True, "start": 0, "generation": 0, "width": 1, "points": []}}
+    assert merge(stale, full)["sweep"] == {"state": "none"}
+
+
+def test_a_new_shape_compiles_in_the_callers_thread_not_on_the_pool() -> None:
+    """A second of numba compiling on the shared pool would stall every session's run."""
+    from app.engine.kernels import kernels_for
+
+    pool = KernelPool(1)
+    job = SweepJob(1, TrainingConfig(hidden=(4, 3)), SweepRequest(nets=3, epochs=10,
+                   compare={"hidden": [5, 1]}), lambda: None, pool)
+    for sizes in ((2, 4, 3, 1), (2, 5, 1, 1)):
+        assert kernels_for(sizes).train_in_turn.signatures  # compiled already
+    assert pool.runs == 0 and job.state == "running"  # and not started
