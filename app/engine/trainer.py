@@ -376,11 +376,11 @@ class Trainer:
         return result
 
     def truth_table(self) -> list[dict[str, Any]]:
-        """Per canonical pattern: s, d, r, e = d - r, whether |e| < 0.1, and every neuron.
+        """Per canonical pattern: s, d, r, e = d - r, whether |e| < 0.1, and σ' per neuron.
 
-        `outputs` holds each layer's outputs (h per hidden layer, then [r]) and
-        `slopes` each neuron's σ' from its output (h(1-h), r(1-r)): near 0 the neuron
-        is saturated and its δ vanishes (`activations.SATURATED_BELOW`).
+        `slopes` holds each layer's σ' from its outputs (h(1-h) per hidden layer, then
+        [r(1-r)]; 1-y² for tanh): near 0 the neuron is saturated and its δ vanishes
+        (`activations.SATURATED_BELOW`).
         """
         rows = []
         every = self.outputs_over(PATTERNS)
@@ -392,7 +392,6 @@ class Trainer:
             e = d - r
             outputs = [neurons[bounds[i]:bounds[i + 1]] for i in range(len(bounds) - 1)]
             rows.append({"s": s, "d": d, "r": r, "e": e, "close": abs(e) < CONVERGENCE_ERROR,
-                         "outputs": outputs,
                          "slopes": [[slope(y, activation) for y in layer] for layer in outputs]})
         return rows
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -81,12 +82,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     limits.install_app(app, socketio.server)  # message size, event rate, sessions per address
     persistence.install(app)  # sessions and rooms saved to SQLite, rooms reopened
+    warm = app.extensions["backprop_warm"] = threading.Event()  # GET /healthz says
     if app.config["WARM_UP"]:
-        socketio.start_background_task(warm_up)
+        socketio.start_background_task(warm_up, warm)
+    else:
+        warm.set()
     return app
 
 
-def warm_up() -> None:
+def warm_up(done: threading.Event) -> None:
     """Compile the default 2-2-1 kernels now, so the first tab does not wait for numba."""
     from app.engine import Trainer, TrainingConfig
     from app.engine.sliced_sweep import SlicedSweep
@@ -99,3 +103,5 @@ def warm_up() -> None:
         SlicedSweep(TrainingConfig(), nets=1, epochs=1, seed=1).advance(1)
     except Exception:  # warm-up is an optimisation; a failure shows up on first use anyway
         log.exception("kernel warm-up failed")
+    finally:
+        done.set()

@@ -46,5 +46,6 @@ def api_settings() -> Any:
 
 @pages.get("/healthz")
 def healthz() -> Any:
-    """Liveness, with the number of sessions held."""
-    return jsonify({"ok": True, "sessions": len(current_app.extensions["backprop_sessions"])})
+    """Liveness, with the number of sessions held and whether the kernels are compiled."""
+    return jsonify({"ok": True, "sessions": len(current_app.extensions["backprop_sessions"]),
+                    "warm": current_app.extensions["backprop_warm"].is_set()})
