@@ -4,7 +4,7 @@ run), a long sweep cancels, and students following a room see the presenter's sw
 
 The expected numbers come from `app.engine.ensemble.sweep` in this process (the same nets as
 the server's sliced sweep); points are clicked where the page's scatter geometry puts them.
-Screenshots go to /tmp/sweep-*.png.
+Screenshots go to test-artifacts/sweep-*.png.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 import numpy as np
-from browser_helpers import page_fmt, page_session
+from browser_helpers import ARTIFACTS, page_fmt, page_session
 from playwright.sync_api import expect
 from test_classroom import PROJECTOR, join, open_room
 
@@ -27,8 +27,9 @@ THIN = "\u2009"
 
 
 def shot(target: Any, name: str) -> None:
-    """A screenshot of a page or an element to /tmp/sweep-<name>.png."""
-    target.screenshot(path=f"/tmp/sweep-{name}.png")
+    """A screenshot of a page or an element to test-artifacts/sweep-<name>.png."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    target.screenshot(path=str(ARTIFACTS / f"sweep-{name}.png"))
 
 
 def count(n: float) -> str:
