@@ -68,6 +68,10 @@ export function createSweepPanel({ table, command, frame, readOnly }) {
     let reply = await command("configure", loadPayload(shown, i, k));
     if (reply.ok && !reply.restarted) reply = await command("reset", {}); // only η or α changed
     say(reply.ok ? loadedText(shown, i, k, settings) : reply.error, reply.ok);
+    if (!reply.ok) return;
+    $("message").textContent = message.textContent; // beside Run, which takes the focus (and
+    $("message").classList.add("ok"); // scrolls into view): Enter or space runs the net
+    $("run").focus();
   }
   $("sweep-load-button").addEventListener("click", () => {
     const [i, k] = $("sweep-stuck").value.split(":").map(Number);

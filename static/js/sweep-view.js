@@ -65,7 +65,7 @@ export const loadPayload = (view, i, k) => ({ ...view.arms[i].settings, seed: vi
 /** What the page says once net k of arm i is loaded. */
 export function loadedText(view, i, k, table) {
   const { seed, fate } = net(view, i, k);
-  return `Loaded seed ${seed}${view.arms[1] ? ` of ${armName(view, i, table)}` : ""} (${fate} in the sweep): press Run to watch it.`;
+  return `Loaded seed ${seed}${view.arms[1] ? ` of ${armName(view, i, table)}` : ""} (${fate} in the sweep): press Run (Enter) to watch it.`;
 }
 
 /** The histogram's epoch axis: log from the first edge to the last (linear if the first is 0). */

@@ -140,7 +140,8 @@ def test_a_compared_sweep_shows_the_engines_numbers_and_opens_a_stuck_net(open_p
     shot(page.locator("#sweep"), "hover")
     page.mouse.click(x, y)
     expect(page.locator("#sweep-message")).to_have_text(
-        f"Loaded seed {net.seed} of A: η = 0.5 (stuck in the sweep): press Run to watch it.")
+        f"Loaded seed {net.seed} of A: η = 0.5 (stuck in the sweep): "
+        "press Run (Enter) to watch it.")
     shows_net(page, TrainingConfig(seed=net.seed))
 
     # run it past the epoch budget: it does not converge, as the sweep said
@@ -159,13 +160,20 @@ def test_a_compared_sweep_shows_the_engines_numbers_and_opens_a_stuck_net(open_p
     page.locator("#sweep-load-button").focus()
     page.keyboard.press("Enter")
     expect(page.locator("#sweep-message")).to_have_text(
-        f"Loaded seed {net.seed} of B: η = 2 (stuck in the sweep): press Run to watch it.")
+        f"Loaded seed {net.seed} of B: η = 2 (stuck in the sweep): press Run (Enter) to watch it.")
     shows_net(page, TrainingConfig(eta=2.0, seed=net.seed))
     other = next(n for n in b_nets if n.stuck and n.seed != net.seed)
     page.locator("#sweep-stuck").select_option(f"1:{other.seed - 1}")
     page.locator("#sweep-load-button").press("Enter")
     expect(page.locator("#sweep-message")).to_contain_text(f"Loaded seed {other.seed} of B")
     shows_net(page, TrainingConfig(eta=2.0, seed=other.seed))
+    # the focus moves to Run (the message too): Enter runs the loaded net
+    expect(page.locator("#run")).to_be_focused()
+    expect(page.locator("#message")).to_contain_text(f"Loaded seed {other.seed} of B")
+    page.keyboard.press("Enter")
+    expect(page.locator("#run")).to_have_text("Pause")
+    page.keyboard.press("Enter")
+    expect(page.locator("#run")).to_have_text("Run")
 
 
 def test_cancel_and_clear(open_page: Any) -> None:

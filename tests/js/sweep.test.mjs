@@ -91,10 +91,10 @@ test("stuck seeds are the seeds of the NaN entries; tooltips and loading name th
   assert.equal(tipText(view, 0, 3), "A · seed 43 · diverged · L = NaN");
   assert.equal(tipText(view, 1, 4), `B · seed 44 · converged in ${B.at[4]} epochs · L = ${fmt(Math.fround(B.loss[4]))}`);
   assert.deepEqual(loadPayload(view, 1, 2), { ...SETTINGS, eta: 2, seed: 42 });
-  assert.equal(loadedText(view, 1, 2, TABLE), "Loaded seed 42 of B: η = 2 (stuck in the sweep): press Run to watch it.");
+  assert.equal(loadedText(view, 1, 2, TABLE), "Loaded seed 42 of B: η = 2 (stuck in the sweep): press Run (Enter) to watch it.");
   const one = decodeSweep(rawSweep({ seed: 40, arms: [A] }));
   assert.equal(tipText(one, 0, 1).startsWith("seed 41 · stuck"), true);
-  assert.equal(loadedText(one, 0, 1, TABLE), "Loaded seed 41 (stuck in the sweep): press Run to watch it.");
+  assert.equal(loadedText(one, 0, 1, TABLE), "Loaded seed 41 (stuck in the sweep): press Run (Enter) to watch it.");
 });
 
 test("the epoch axis is logarithmic: equal pixels per decade, ends at the range", () => {
