@@ -203,10 +203,16 @@ async function sweepMode(n, seconds) {
   await call(me.socket, "sweep_cancel");
   await me.until((v) => v.state !== "running");
   const cancelMs = now() - c0;
+  // a teacher's comparison beside the running sessions: how long it takes
+  const w0 = now();
+  const classic = await call(me.socket, "sweep", { nets: 500, compare: { eta: 2.0 } });
+  if (!classic.ok) throw new Error(`sweep refused: ${classic.error}`);
+  await me.until((v) => v.id === classic.sweep && v.state === "done");
+  const classicMs = now() - w0;
   await Promise.all(clients.map(({ socket }) => call(socket, "pause")));
   clients.forEach(({ socket }) => socket.close());
   me.socket.close();
-  return { alone, during, netsPerSecond, stillRunning, cancelMs };
+  return { alone, during, netsPerSecond, stillRunning, cancelMs, classicMs };
 }
 
 async function sweepTimeMode(requests) {

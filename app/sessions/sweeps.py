@@ -3,10 +3,10 @@
 A sweep has one arm (the session's settings) or two (those and a variant, for the
 classic side-by-side comparison: η = 0.5 against 2.0, say). Both arms use the same
 seeds, S to S+K-1, so net k of arm A and net k of arm B start from the same draw.
-The work runs as one more run on `KERNELS`, a slice of a few turns' kernel time
-at a time (`TURNS_PER_SLICE`), arms alternating: a sweep gets a bounded share of
-the pool, other sessions keep their frame rates, and a cancel takes effect
-within one slice. After every slice the job counts a change, and the session's
+The work runs as one more run on `KERNELS`, a slice of several turns' kernel time
+at a time (`turns_per_slice`), arms alternating: the sweeps together get at most
+a third of the pool, other sessions keep their frame rates, and a cancel takes
+effect within one slice. After every slice the job counts a change, and the session's
 frames carry the sweep's view (`SweepJob.view`): progress and histograms while it
 runs, every net's result once it has finished.
 """
@@ -37,11 +37,9 @@ DEFAULT_NETS, MAX_NETS = 500, 5_000
 DEFAULT_EPOCHS, MAX_EPOCHS = 20_000, 100_000
 #: Bars of the epochs-to-converge histogram.
 BINS = 40
-#: A sweep's slice lasts this many ordinary turns of the pool: with ten sessions running,
-#: a teacher's 500-net comparison still takes seconds, not tens of seconds, and every
-#: run still gets a turn every ~20 ms (frames go out at most every 33 ms).
+#: A sweep's slice lasts at least this many ordinary turns of the pool.
 TURNS_PER_SLICE = 4
-#: Epochs of the first slice; later slices are sized to TURNS_PER_SLICE turns of the pool.
+#: Epochs of the first slice; later slices are sized to `turns_per_slice` turns.
 FIRST_SLICE = 4_096
 MIN_SLICE, MAX_SLICE = 256, 4_000_000
 
@@ -50,6 +48,18 @@ MIN_SLICE, MAX_SLICE = 256, 4_000_000
 MAX_RUNNING = 8
 
 RUNNING, DONE, CANCELLED, FAILED = "running", "done", "cancelled", "failed"
+
+
+def turns_per_slice(runs: int, sweeps: int) -> int:
+    """How many ordinary turns of the pool one sweep's slice lasts.
+
+    The running sweeps together take as many turns as half the other runs (at least
+    TURNS_PER_SLICE each): a teacher's 500-net comparison beside 50 running sessions
+    takes seconds, not half a minute, while each run still gets a turn at least every
+    1.5 × `runner.TURN_EVERY` (25 ms; frames go out at most every 33 ms).
+    """
+    sweeps = max(1, sweeps)
+    return max(TURNS_PER_SLICE, (runs - sweeps) // (2 * sweeps))
 
 
 class SweepSlots:
@@ -227,8 +237,9 @@ class SweepJob:
             log.exception("sweep %s failed", self.id)
             trained, failed = 0, True
         spent = time.thread_time() - began
-        if trained > 0 and spent > 0:  # size the next slice to TURNS_PER_SLICE turns
-            target = int(trained * TURNS_PER_SLICE * self._pool.chunk_seconds() / spent)
+        if trained > 0 and spent > 0:  # size the next slice to its share of the pool
+            turns = turns_per_slice(self._pool.runs, self._slots.taken)
+            target = int(trained * turns * self._pool.chunk_seconds() / spent)
             self._slice = max(MIN_SLICE, min(MAX_SLICE, (self._slice + target) // 2))
         with self._lock:
             if self.state == RUNNING and failed:

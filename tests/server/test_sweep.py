@@ -253,3 +253,15 @@ def test_a_new_shape_compiles_in_the_callers_thread_not_on_the_pool() -> None:
     for sizes in ((2, 4, 3, 1), (2, 5, 1, 1)):
         assert kernels_for(sizes).train_in_turn.signatures  # compiled already
     assert pool.runs == 0 and job.state == "running"  # and not started
+
+
+def test_sweeps_share_at_most_a_third_of_the_pool() -> None:
+    from app.sessions.sweeps import TURNS_PER_SLICE, turns_per_slice
+
+    for runs, sweeps in ((1, 1), (11, 1), (51, 1), (58, 8), (500, 3)):
+        turns = turns_per_slice(runs, sweeps)
+        assert turns >= TURNS_PER_SLICE
+        others = runs - sweeps
+        if others >= 2 * TURNS_PER_SLICE * sweeps:  # beyond the floor: a third at most
+            assert sweeps * turns <= (others + sweeps * turns) / 3
+    assert turns_per_slice(51, 1) == 25  # beside 50 running sessions
