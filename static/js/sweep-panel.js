@@ -88,7 +88,8 @@ export function createSweepPanel({ table, command, frame, readOnly }) {
     scatter.classList.toggle("over-net", Boolean(p) && !readOnly());
     if (!p) return;
     tip.textContent = tipText(view, p.i, p.k);
-    Object.assign(tip.style, { left: `${p.x}px`, top: `${p.y}px` });
+    const half = tip.offsetWidth / 2; // kept inside the canvas (a phone's edge cut it)
+    Object.assign(tip.style, { left: `${Math.max(half, Math.min(scatter.clientWidth - half, p.x))}px`, top: `${p.y}px` });
   };
   scatter.addEventListener("pointermove", (event) => point(hit(event)));
   scatter.addEventListener("pointerleave", () => point(null));

@@ -235,3 +235,19 @@ def test_students_see_the_presenters_sweep_read_only(open_page: Any) -> None:
     shot(presenter.locator("#sweep"), "projector")
     shot(presenter, "presenter-projector")
     shot(late.locator("#sweep"), "student")
+
+
+def test_the_tooltip_stays_inside_the_scatter_on_a_phone(open_page: Any) -> None:
+    page = open_page(viewport={"width": 390, "height": 844})
+    start_sweep(page, 60, 5_000)
+    expect(page.locator("#sweep-state")).to_have_text(re.compile(r"^done in "), timeout=60_000)
+    canvas = page.locator("#sweep-scatter").bounding_box()
+    for k in (0, 59):  # the first and the last net: at the left and right edges
+        x, y = scatter_point(page, 0, k)
+        page.mouse.move(x, y)
+        tip = page.locator("#sweep-tip")
+        expect(tip).to_contain_text(f"seed {1 + k} ·")
+        box = tip.bounding_box()
+        assert canvas["x"] - 0.5 <= box["x"], (box, canvas)
+        assert box["x"] + box["width"] <= canvas["x"] + canvas["width"] + 0.5, (box, canvas)
+    shot(page.locator("#sweep"), "phone")
