@@ -124,6 +124,14 @@ def test_students_on_another_process_follow_the_room(redis_url: str, tmp_path: P
                 theirs = frames[-1]
             for key in ("epoch", "pattern", "phase", "weights", "trace", "truth", "loss"):
                 assert theirs[key] == mine[key], key
+        # the presenter's seed sweep crosses Redis too: the same view, results and all
+        assert presenter.call("sweep", {"nets": 30, "epochs": 3000, "compare": {"eta": 2.0}})["ok"]
+        done = presenter.frame(lambda f: (f["sweep"] or {}).get("state") == "done")["sweep"]
+        with seen:
+            assert seen.wait_for(lambda: any((f["sweep"] or {}).get("state") == "done"
+                                             for f in frames), WAIT)
+            theirs = next(f["sweep"] for f in frames if (f["sweep"] or {}).get("state") == "done")
+        assert theirs == done
         # the presenter's process counts the student connected to the other one
         presenter.wait(lambda: _viewers(presenter) == 1)
         # a student on the other process may not drive the room either
