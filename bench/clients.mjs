@@ -209,10 +209,20 @@ async function sweepMode(n, seconds) {
   if (!classic.ok) throw new Error(`sweep refused: ${classic.error}`);
   await me.until((v) => v.id === classic.sweep && v.state === "done");
   const classicMs = now() - w0;
+  // a sweep whose arm B has a shape nobody compiled yet (numba compiles it in the command's
+  // thread): the running sessions' frames over a window that holds the whole compile
+  const layout = (process.env.NEW_LAYOUT ?? "7,5").split(",").map(Number);
+  const window = measureRates(clients, seconds);
+  await sleep(1000);
+  const c1 = now();
+  const compiled = await call(me.socket, "sweep", { nets: 10, compare: { hidden: layout } });
+  if (!compiled.ok) throw new Error(`sweep refused: ${compiled.error}`);
+  const compileMs = now() - c1;
+  const compiling = await window;
   await Promise.all(clients.map(({ socket }) => call(socket, "pause")));
   clients.forEach(({ socket }) => socket.close());
   me.socket.close();
-  return { alone, during, netsPerSecond, stillRunning, cancelMs, classicMs };
+  return { alone, during, netsPerSecond, stillRunning, cancelMs, classicMs, compileMs, compiling };
 }
 
 async function sweepTimeMode(requests) {

@@ -6,9 +6,10 @@ seeds, S to S+K-1, so net k of arm A and net k of arm B start from the same draw
 The work runs as one more run on `KERNELS`, a slice of several turns' kernel time
 at a time (`turns_per_slice`), arms alternating: with many sessions running the
 sweeps together get at most a third of the pool, other sessions keep their frame
-rates, and a cancel takes effect within one slice. After every slice the job counts a change, and the session's
-frames carry the sweep's view (`SweepJob.view`): progress and histograms while it
-runs, every net's result once it has finished.
+rates, and a cancel takes effect within one slice. After every slice the job
+counts a change, and the session's frames carry the sweep's view
+(`SweepJob.view`): progress and histograms while it runs, every net's result
+once it has finished.
 """
 
 from __future__ import annotations

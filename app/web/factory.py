@@ -90,17 +90,25 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
+#: Hidden layouts compiled at start: the default, and the classic comparison (2 against 3
+#: hidden neurons), so neither a first tab nor a teacher's first sweep waits for numba (a
+#: compile also slows every other session for a second or two, docs/performance.md).
+WARM_LAYOUTS = ((2,), (3,))
+
+
 def warm_up(done: threading.Event) -> None:
-    """Compile the default 2-2-1 kernels now, so the first tab does not wait for numba."""
+    """Compile the kernels of WARM_LAYOUTS now, in the background; `done` is set after."""
     from app.engine import Trainer, TrainingConfig
     from app.engine.sliced_sweep import SlicedSweep
 
     try:
-        trainer = Trainer()
-        trainer.run(1)
-        trainer.truth_table()
-        trainer.loss()
-        SlicedSweep(TrainingConfig(), nets=1, epochs=1, seed=1).advance(1)
+        for hidden in WARM_LAYOUTS:
+            config = TrainingConfig(hidden=hidden)
+            trainer = Trainer(config)
+            trainer.run(1)
+            trainer.truth_table()
+            trainer.loss()
+            SlicedSweep(config, nets=1, epochs=1, seed=1).advance(1)
     except Exception:  # warm-up is an optimisation; a failure shows up on first use anyway
         log.exception("kernel warm-up failed")
     finally:
