@@ -142,8 +142,8 @@ export function drawNetwork(ctx, data, layout) {
     if (!n.bias && data.saturated?.has(`${n.layer}:${n.index}`)) {
       // saturated: a dashed halo, the flat part of the curve (saturation.js says where)
       ctx.strokeStyle = theme.flat;
-      ctx.lineWidth = 2.5;
-      ctx.setLineDash([5, 4]);
+      ctx.lineWidth = 2.5 * scaleText;
+      ctx.setLineDash([5 * scaleText, 4 * scaleText]);
       ctx.beginPath();
       ctx.arc(n.x, n.y, r + 13, 0, Math.PI * 2);
       ctx.stroke();

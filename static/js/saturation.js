@@ -11,16 +11,18 @@ export const MARK_FROM = 2;
 
 /**
  * Per hidden or output neuron: {layer (1-based, as in layouts), index, flat: [pattern...],
- * slopes: [σ' per pattern], marked}. `truth`: frame.truth; `below`: the σ' threshold.
+ * slopes: [σ' per pattern], marked}. `truth`: frame.truth; `below`: the σ' threshold. A solved
+ * net (|e| < 0.1 everywhere) marks nothing: trained on, it saturates near its targets.
  */
 export function saturation(truth, below) {
   if (!Array.isArray(truth) || truth.length === 0 || !truth[0].slopes || !(below > 0)) return [];
+  const solved = truth.every((row) => row.close); // flat near the targets: no harm, nothing to learn
   const neurons = [];
   truth[0].slopes.forEach((layer, L) => layer.forEach((_, j) => {
     const slopes = truth.map((row) => row.slopes?.[L]?.[j]);
     const flat = [];
     slopes.forEach((value, p) => { if (Number.isFinite(value) && value < below) flat.push(p); });
-    neurons.push({ layer: L + 1, index: j, flat, slopes, marked: flat.length >= MARK_FROM });
+    neurons.push({ layer: L + 1, index: j, flat, slopes, marked: !solved && flat.length >= MARK_FROM });
   }));
   return neurons;
 }

@@ -80,7 +80,10 @@ export function drawHistogram(ctx, { view, theme }, box) {
 export function drawScatter(ctx, { view, theme, geometry, hover }, box) {
   ctx.fillStyle = theme.bg; // blank until the sweep stops and every net's loss is known
   ctx.fillRect(0, 0, box.width, box.height);
-  if (!geometry) return;
+  if (!geometry) {
+    Object.assign(ctx, { fillStyle: theme.muted, textAlign: "center", font: `${14 * (theme.scale || 1)}px ${theme.font}` });
+    return ctx.fillText("every net's final loss, once the sweep stops", box.width / 2, box.height / 2);
+  }
   const { x, y, points } = geometry;
   const s = theme.scale || 1;
   const xTicks = niceTicks(...x.domain, Math.max(2, Math.floor(box.width / (80 * s)))).filter(Number.isInteger);

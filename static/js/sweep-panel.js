@@ -50,8 +50,10 @@ export function createSweepPanel({ table, command, frame, readOnly }) {
     const fields = [["nets", limits.nets], ["epochs", limits.epochs], ["seed", limits.seed]];
     if (settings[compare.value]) fields.push([compare.value, settings[compare.value], "value"]);
     for (const [name, spec, id = name] of fields) {
-      const parsed = parseSetting(name, $(`sweep-${id}`).value.trim(), { kind: "integer", ...spec });
-      if (parsed.error) return say(parsed.error);
+      const input = $(`sweep-${id}`);
+      const parsed = parseSetting(name, input.value.trim(), { kind: "integer", ...spec });
+      input.setAttribute("aria-invalid", String(Boolean(parsed.error))); // named by its label
+      if (parsed.error) return say(parsed.error.replace(/^[\w.]+/, input.labels[0].textContent), input.focus());
       if (id === "value") payload.compare = { [name]: parsed.value };
       else payload[name] = parsed.value;
     }
@@ -69,9 +71,10 @@ export function createSweepPanel({ table, command, frame, readOnly }) {
     if (reply.ok && !reply.restarted) reply = await command("reset", {}); // only η or α changed
     say(reply.ok ? loadedText(shown, i, k, settings) : reply.error, reply.ok);
     if (!reply.ok) return;
-    $("message").textContent = message.textContent; // beside Run, which takes the focus (and
-    $("message").classList.add("ok"); // scrolls into view): Enter or space runs the net
-    $("run").focus();
+    $("message").textContent = message.textContent; // in the controls, with Run focused:
+    $("message").classList.add("ok"); // Enter or space runs the net
+    $("controls-title").scrollIntoView(); // the controls from their top: Run, then the message
+    $("run").focus({ preventScroll: true });
   }
   $("sweep-load-button").addEventListener("click", () => {
     const [i, k] = $("sweep-stuck").value.split(":").map(Number);

@@ -16,7 +16,8 @@ export function decodeSweep(raw) {
 export function armName(view, i, table) {
   const { label, settings } = view.arms[i];
   const names = Object.keys(view.arms[1]?.changes ?? { eta: 0 });
-  return `${label}: ${names.map((n) => `${table?.[n]?.symbol ?? table?.[n]?.label ?? n} = ${String(settings[n])}`).join(", ")}`;
+  const word = (n) => (n === "init_range" ? "initial range" : table?.[n]?.symbol ?? table?.[n]?.label ?? n);
+  return `${label}: ${names.map((n) => (n === "hidden" ? `2-${settings.hidden.join("-")}-1` : `${word(n)} = ${settings[n]}`)).join(", ")}`;
 }
 
 /** "22.0 %". */
@@ -34,10 +35,12 @@ export function armSummary(view, i, table) {
 /** "390 of 500 nets". */
 export const progressText = (view, i) => `${fmtCount(view.arms[i].finished)} of ${fmtCount(view.nets)} nets`;
 
-/** "running · 3.2 s", "done in 4.0 s", "cancelled after 1.5 s", "failed". */
+/** "500 nets × 20 000 epochs: running · 3.2 s" (done in 4.0 s, cancelled after 1.5 s, failed). */
 export function stateText(view) {
-  const t = `${view?.elapsed_s?.toFixed(1)} s`;
-  return view ? { running: `running · ${t}`, done: `done in ${t}`, cancelled: `cancelled after ${t}` }[view.state] ?? view.state : "";
+  if (!view) return "";
+  const t = `${view.elapsed_s?.toFixed(1)} s`;
+  const what = { running: `running · ${t}`, done: `done in ${t}`, cancelled: `cancelled after ${t}` }[view.state] ?? view.state;
+  return `${fmtCount(view.nets)} nets × ${fmtCount(view.epochs)} epochs: ${what}`;
 }
 
 /** Seeds of arm i's stuck nets ([] while running). */

@@ -108,9 +108,9 @@ def test_a_compared_sweep_shows_the_engines_numbers_and_opens_a_stuck_net(open_p
     page = open_page()
     expect(page.locator("#sweep-results")).to_be_hidden()
     start_sweep(page, NETS, EPOCHS, 1, ("eta", "2"))
-    expect(page.locator("#sweep-state")).to_have_text(re.compile(r"^running · "))
+    expect(page.locator("#sweep-state")).to_have_text(re.compile(r": running · "))
     shot(page.locator("#sweep"), "running")
-    expect(page.locator("#sweep-state")).to_have_text(re.compile(r"^done in \d+\.\d s$"),
+    expect(page.locator("#sweep-state")).to_have_text(re.compile(r": done in \d+\.\d s$"),
                                                       timeout=90_000)
     arms = [expected_arm(TrainingConfig(eta=eta), name, NETS, EPOCHS, 1)
             for eta, name in ((0.5, "A: η = 0.5"), (2.0, "B: η = 2"))]
@@ -183,7 +183,7 @@ def test_cancel_and_clear(open_page: Any) -> None:
     expect(cancel).to_be_enabled()
     expect(page.locator("#sweep-count-0")).to_have_text(re.compile(rf"^\d+ of 5{THIN}000 nets$"))
     cancel.click()
-    expect(page.locator("#sweep-state")).to_have_text(re.compile(r"^cancelled after \d+\.\d s$"))
+    expect(page.locator("#sweep-state")).to_have_text(re.compile(r": cancelled after \d+\.\d s$"))
     expect(cancel).to_be_disabled()
     job = page_session(page).sweep
     assert job.state == "cancelled"
@@ -204,10 +204,10 @@ def test_students_see_the_presenters_sweep_read_only(open_page: Any) -> None:
     student = join(open_page, code)
     expect(student.locator("#sweep")).to_be_hidden()  # nothing to show yet
     start_sweep(presenter, 80, 5_000, 7, ("hidden", "3"))
-    expect(presenter.locator("#sweep-state")).to_have_text(re.compile("^done in"), timeout=90_000)
+    expect(presenter.locator("#sweep-state")).to_have_text(re.compile(": done in"), timeout=90_000)
     late = join(open_page, code, viewport=PROJECTOR)
     for page in (student, late):
-        expect(page.locator("#sweep-state")).to_have_text(re.compile("^done in"))
+        expect(page.locator("#sweep-state")).to_have_text(re.compile(": done in"))
         for i in range(2):
             text = presenter.locator(".sweep-arm").nth(i).inner_text()
             expect(page.locator(".sweep-arm").nth(i)).to_have_text(text)
@@ -217,7 +217,7 @@ def test_students_see_the_presenters_sweep_read_only(open_page: Any) -> None:
         page.locator("#sweep-scatter").scroll_into_view_if_needed()
         until_frame(page, "window.backpropXor.sweep.points.length === 160")
         assert page.evaluate(points) == presenter.evaluate(points)
-    line = expected_arm(TrainingConfig(hidden=(3,)), "B: Hidden layers = 3", 80, 5_000, 7)[1]
+    line = expected_arm(TrainingConfig(hidden=(3,)), "B: 2-3-1", 80, 5_000, 7)[1]
     expect(student.locator(".sweep-arm").nth(1)).to_contain_text(line)
     # a student's pointer shows a net but loading one sends nothing
     student.evaluate("() => { const socket = window.backpropXor.client.socket; window.sent = [];"
@@ -240,7 +240,7 @@ def test_students_see_the_presenters_sweep_read_only(open_page: Any) -> None:
 def test_the_tooltip_stays_inside_the_scatter_on_a_phone(open_page: Any) -> None:
     page = open_page(viewport={"width": 390, "height": 844})
     start_sweep(page, 60, 5_000)
-    expect(page.locator("#sweep-state")).to_have_text(re.compile(r"^done in "), timeout=60_000)
+    expect(page.locator("#sweep-state")).to_have_text(re.compile(r": done in "), timeout=60_000)
     canvas = page.locator("#sweep-scatter").bounding_box()
     for k in (0, 59):  # the first and the last net: at the left and right edges
         x, y = scatter_point(page, 0, k)
@@ -251,3 +251,19 @@ def test_the_tooltip_stays_inside_the_scatter_on_a_phone(open_page: Any) -> None
         assert canvas["x"] - 0.5 <= box["x"], (box, canvas)
         assert box["x"] + box["width"] <= canvas["x"] + canvas["width"] + 0.5, (box, canvas)
     shot(page.locator("#sweep"), "phone")
+
+
+def test_a_bad_field_is_named_by_its_label_marked_and_focused(open_page: Any) -> None:
+    page = open_page()
+    page.locator("#sweep").scroll_into_view_if_needed()
+    budget = page.get_by_label("Epoch budget")
+    budget.fill("abc")
+    page.get_by_role("button", name="Start sweep").click()
+    expect(page.locator("#sweep-message")).to_have_text(re.compile(r"^Epoch budget: "))
+    expect(budget).to_have_attribute("aria-invalid", "true")
+    expect(budget).to_be_focused()
+    budget.fill("2000")
+    page.get_by_label("Nets", exact=True).fill("20")
+    page.get_by_role("button", name="Start sweep").click()
+    expect(budget).to_have_attribute("aria-invalid", "false")
+    expect(page.locator("#sweep-state")).to_have_text(re.compile("^20 nets × 2\u2009000 epochs: "))

@@ -48,3 +48,11 @@ test("missing or non-finite slopes mark nothing", () => {
   const diverged = stuck.map((row) => ({ ...row, slopes: [[null, null], [null]] }));
   assert.ok(saturation(diverged, 0.01).every((n) => !n.marked));
 });
+
+test("a solved net marks nothing, however flat: trained on, it saturates near its targets", () => {
+  const flat = stuck.map((row) => ({ ...row, close: true, slopes: [[0.001, 0.001], [0.0001]] }));
+  assert.ok(saturation(flat, 0.01).every((n) => !n.marked && n.flat.length === 4));
+  assert.equal(saturationNote(saturation(flat, 0.01), [2, 2, 1], "sigmoid", 0.01, names), "");
+  const oneOpen = flat.map((row, p) => ({ ...row, close: p !== 2 }));
+  assert.ok(saturation(oneOpen, 0.01).every((n) => n.marked));
+});

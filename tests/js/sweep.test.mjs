@@ -58,8 +58,8 @@ test("arm names: η alone for one arm; the settings B changes, for both arms", (
   const two = decodeSweep(rawSweep({ arms: [A, B] }));
   assert.equal(armName(two, 1, TABLE), "B: η = 2");
   const layouts = decodeSweep(rawSweep({ arms: [A, { ...B, changes: { hidden: [3, 2], alpha: 0.9 } }] }));
-  assert.equal(armName(layouts, 0, TABLE), "A: Hidden layers = 2, α = 0");
-  assert.equal(armName(layouts, 1, TABLE), "B: Hidden layers = 3,2, α = 0.9");
+  assert.equal(armName(layouts, 0, TABLE), "A: 2-2-1, α = 0"); // a layout reads as the net's shape
+  assert.equal(armName(layouts, 1, TABLE), "B: 2-3-2-1, α = 0.9");
 });
 
 test("the summary counts what the arm holds, with the stuck share and the median", () => {
@@ -78,8 +78,9 @@ test("the summary counts what the arm holds, with the stuck share and the median
   assert.equal(percent(1, 3), "33.3 %");
   assert.equal(percent(0, 0), "–");
   assert.equal(progressText(view, 1), `${A.at.length} of ${A.at.length} nets`);
-  assert.equal(stateText(view), "done in 3.3 s");
-  assert.equal(stateText({ ...view, state: "running" }), "running · 3.3 s");
+  const size = `${fmtCount(view.nets)} nets × ${fmtCount(view.epochs)} epochs`; // students see it too
+  assert.equal(stateText(view), `${size}: done in 3.3 s`);
+  assert.equal(stateText({ ...view, state: "running" }), `${size}: running · 3.3 s`);
   assert.equal(stateText(null), "");
 });
 
