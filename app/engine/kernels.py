@@ -234,10 +234,12 @@ def kernels_for(sizes: tuple[int, ...]) -> Kernels:
         converges, diverges or has had `epochs` epochs, then net k + 1 starts. A net
         cut short by the budget keeps its momentum (`dws[k]`) and goes on at the next
         call, so the result is the same, to the last bit, however the work is sliced.
-        Returns the first net not finished (the row count once all are).
+        Returns the first net not finished (the row count once all are) and the
+        epochs trained.
         """
         no_loss = np.empty(0)
         k = first
+        trained = 0
         while k < weights.shape[0] and budget > 0:
             todo = min(epochs - epochs_done[k], budget)
             done, st, conv = train(weights[k], dws[k], accs[k], code, eta, alpha, batch,
@@ -246,11 +248,12 @@ def kernels_for(sizes: tuple[int, ...]) -> Kernels:
                 converged[k] = epochs_done[k] + conv
             epochs_done[k] += done
             budget -= done
+            trained += done
             if st != TRAINED or epochs_done[k] >= epochs:
                 status[k] = st
                 final_loss[k] = loss(weights[k], code, inputs, targets)
                 k += 1
-        return k
+        return k, trained
 
     return Kernels(train=train, train_many=train_many, train_in_turn=train_in_turn, loss=loss,
                    outputs_over=outputs_over)

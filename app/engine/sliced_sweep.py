@@ -41,6 +41,12 @@ def epoch_bins(epochs: int, bins: int) -> np.ndarray:
     return np.geomspace(low, float(top), bins + 1)
 
 
+def compile_kernels(config: TrainingConfig) -> None:
+    """Compile the kernel a sweep of this network shape runs (a second or two the first
+    time in a process, nothing after): callers do it where a wait harms nobody."""
+    SlicedSweep(config, nets=1, epochs=1, seed=0).advance(1)
+
+
 @dataclass(frozen=True)
 class FinishedNets:
     """The finished nets of a sweep, in seed order, as read at one moment."""
@@ -111,18 +117,16 @@ class SlicedSweep:
         """Train about `budget` more epochs in all (less at the end); return how many."""
         if self.done or budget <= 0:
             return 0
-        first = self.finished
-        before = int(self.epochs_done[first:].sum())
         began = time.perf_counter()
-        self.finished = int(self._kernels.train_in_turn(
+        finished, trained = self._kernels.train_in_turn(
             self.weights, self._dws, self._accs, self._code, self.config.eta, self.config.alpha,
-            self.config.batch, PATTERNS, self._desired, self.epochs, first, int(budget),
+            self.config.batch, PATTERNS, self._desired, self.epochs, self.finished, int(budget),
             self.epochs_done, self.status, self.converged, self.final_loss,
-        ))
+        )
         self.elapsed_s += time.perf_counter() - began
-        trained = int(self.epochs_done[first:].sum()) - before
-        self.net_epochs += trained
-        return trained
+        self.finished = int(finished)
+        self.net_epochs += int(trained)
+        return int(trained)
 
     # ----- what the finished nets show -----------------------------------------------------
 

@@ -1,11 +1,11 @@
 """Frames: what the page draws, built from a session only when a frame is sent.
 
 `build_frame` returns plain data (numbers, lists, dicts, and float32 numpy arrays
-for the decision surface); the web layer's wire module turns that into JSON and
-binary attachments. A `Delivery` remembers what this client already has, so the
-error history goes out as the points added since its last frame, the marks, the
-seed sweep's view only when they changed and the surface only when the network
-changed.
+for the decision surface and the sweep's results); the web layer's wire module
+turns that into JSON text, the arrays as base64. A `Delivery` remembers what
+this client already has, so the error history goes out as the points added since
+its last frame, the marks and the seed sweep's view only when they changed, and
+the surface only when the network changed.
 """
 
 from __future__ import annotations

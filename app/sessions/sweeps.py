@@ -25,7 +25,7 @@ import numpy as np
 
 from app.engine import TrainingConfig
 from app.engine.config import MAX_SEED
-from app.engine.sliced_sweep import SlicedSweep, epoch_bins
+from app.engine.sliced_sweep import SlicedSweep, compile_kernels, epoch_bins
 
 from .runner import KERNELS, KernelPool
 from .schema import CommandError, field_of, fields, whole
@@ -175,7 +175,7 @@ class SweepJob:
                 run = SlicedSweep(arm_config, request.nets, request.epochs, request.seed)
             except ValueError as error:  # checked above; this names anything the engine refuses
                 raise CommandError(field_of(error, "sweep"), str(error)) from None
-            SlicedSweep(arm_config, 1, 1, request.seed).advance(1)  # compiles a new shape
+            compile_kernels(arm_config)  # a new shape: here, not on the pool
             self.arms.append(Arm(label, changes, run))
         self.state = RUNNING
         self.revision = 0

@@ -99,7 +99,7 @@ WARM_LAYOUTS = ((2,), (3,))
 def warm_up(done: threading.Event) -> None:
     """Compile the kernels of WARM_LAYOUTS now, in the background; `done` is set after."""
     from app.engine import Trainer, TrainingConfig
-    from app.engine.sliced_sweep import SlicedSweep
+    from app.engine.sliced_sweep import compile_kernels
 
     try:
         for hidden in WARM_LAYOUTS:
@@ -108,7 +108,7 @@ def warm_up(done: threading.Event) -> None:
             trainer.run(1)
             trainer.truth_table()
             trainer.loss()
-            SlicedSweep(config, nets=1, epochs=1, seed=1).advance(1)
+            compile_kernels(config)
     except Exception:  # warm-up is an optimisation; a failure shows up on first use anyway
         log.exception("kernel warm-up failed")
     finally:

@@ -1,24 +1,17 @@
-"""Three seams in python-socketio's server that the protocol needs.
+"""Two seams in python-socketio's server that the protocol needs.
 
-1. One writer per client. A binary event (a frame with its surface arrays) goes
-   out as several engine.io packets; if another thread sends to the same client
-   in between (a command's ack, an `error` event), the browser's decoder gets
-   plain text in the middle of a binary packet and fails. `Server.emit` is
-   documented as not thread safe for one client, so every packet to one client
-   is sent under that client's lock.
-2. Whether the client asked for an acknowledgement. Failed commands are answered
-   through the ack when there is one, else with an `error` event; the handler
-   cannot see the ack id, so it is recorded per handler thread.
-
-3. Text packets. Everything this server sends is JSON text (arrays travel as
+1. Text packets. Everything this server sends is JSON text (arrays travel as
    base64, `wire.py`), but python-socketio walks every outgoing payload looking
    for bytes to send as attachments: with 50 clients running, that walk and its
    packet were a fifth of the server's busy time (py-spy), and frames dropped
    below 20 a second. `TextPacket` skips it (incoming packets decode as before).
-
-The first two wrap `Server._send_packet` and `Server._handle_event_internal`, which
-have kept their signatures across python-socketio 5.x; `tests/server` fails if they
-change.
+   Every packet is then one engine.io message, put on the client's queue whole,
+   so sends to one client from several threads cannot interleave.
+2. Whether the client asked for an acknowledgement. Failed commands are answered
+   through the ack when there is one, else with an `error` event; the handler
+   cannot see the ack id, so it is recorded per handler thread. This wraps
+   `Server._handle_event_internal`, whose signature has held across
+   python-socketio 5.x; `tests/server` fails if it changes.
 """
 
 from __future__ import annotations
@@ -26,32 +19,24 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
-import zlib
 from typing import Any
 
 import socketio
-
-_STRIPES = 64
 
 
 class TextPacket(socketio.packet.Packet):
     """A Socket.IO packet that never looks for binary attachments: we send JSON text only."""
 
     uses_binary_events = False
+
+
 _ack_state = threading.local()
 
 
 def install(server: Any) -> None:
-    """Wrap `server` (a socketio.Server) once with per-client send locks and the ack probe."""
+    """Give `server` (a socketio.Server) text packets and the ack probe, once."""
     if getattr(server, "_backprop_seams", False):
         return
-    locks = [threading.Lock() for _ in range(_STRIPES)]
-    send_packet = server._send_packet
-
-    def locked_send_packet(eio_sid: str, pkt: Any) -> None:
-        with locks[zlib.crc32(str(eio_sid).encode()) % _STRIPES]:
-            send_packet(eio_sid, pkt)
-
     handle_event = server._handle_event_internal
 
     def probed_handle_event(srv: Any, sid: str, eio_sid: str, data: Any, namespace: str,
@@ -63,7 +48,6 @@ def install(server: Any) -> None:
             _ack_state.wants_ack = None
 
     server.packet_class = TextPacket
-    server._send_packet = locked_send_packet
     server._handle_event_internal = probed_handle_event
     server._backprop_seams = True
 

@@ -1,4 +1,4 @@
-"""The one wire format: engine numbers and arrays to JSON values and binary attachments.
+"""The one wire format: engine numbers and arrays to JSON values, arrays as base64 text.
 
 JSON cannot carry NaN or infinity (and the browser's JSON.parse rejects them), so
 every non-finite number becomes null. float32 numpy arrays (the decision surface)
