@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .activations import activate, output_delta, slope
+from .activations import ACTIVATION_CODES, output_delta, sigma, sigma_prime
 
 #: The phases of one pattern's step, in order; the page animates them.
 PHASES: tuple[str, ...] = ("forward", "error", "delta_output", "delta_hidden", "update")
@@ -68,6 +68,7 @@ class PatternTrace:
 
 def forward(layers: list[Matrix], s: list[float], activation: str) -> tuple[list, list]:
     """Weighted inputs and outputs of every layer for signal `s`."""
+    code = ACTIVATION_CODES[activation]
     weighted: list[list[float]] = []
     outputs: list[list[float]] = []
     x = list(s)
@@ -80,7 +81,7 @@ def forward(layers: list[Matrix], s: list[float], activation: str) -> tuple[list
             total += row[len(x)]
             sums.append(total)
         weighted.append(sums)
-        x = [activate(v, activation) for v in sums]
+        x = [sigma(v, code) for v in sums]
         outputs.append(x)
     return weighted, outputs
 
@@ -88,15 +89,16 @@ def forward(layers: list[Matrix], s: list[float], activation: str) -> tuple[list
 def backward(layers: list[Matrix], outputs: list[list[float]], d: float,
              activation: str) -> tuple[float, list[list[float]]]:
     """The error e and the local gradients δ of every layer, back to front."""
+    code = ACTIVATION_CODES[activation]
     r = outputs[-1][0]
     e = d - r
     deltas: list[list[float]] = [[] for _ in layers]
-    deltas[-1] = [output_delta(e, r, activation)]
+    deltas[-1] = [output_delta(e, r, code)]
     for index in range(len(layers) - 2, -1, -1):
         after = layers[index + 1]
         row_deltas = []
         for j, h in enumerate(outputs[index]):
-            grad = slope(h, activation)
+            grad = sigma_prime(h, code)
             total = 0.0
             for k, next_row in enumerate(after):
                 total += grad * deltas[index + 1][k] * next_row[j]

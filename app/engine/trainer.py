@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .activations import ACTIVATION_CODES, slope
+from .activations import ACTIVATION_CODES, sigma_prime
 from .config import TrainingConfig
 from .kernels import CONVERGENCE_ERROR, DIVERGED, kernels_for
 from .network import Shape, initial_weights
@@ -385,14 +385,14 @@ class Trainer:
         rows = []
         every = self.outputs_over(PATTERNS)
         bounds = np.cumsum(self.shape.sizes)
-        activation = self.config.activation
+        code = self.code
         for s, d, neurons in zip(PATTERNS.tolist(), self._eval_targets.tolist(), every.tolist(),
                                  strict=True):
             r = neurons[-1]
             e = d - r
             outputs = [neurons[bounds[i]:bounds[i + 1]] for i in range(len(bounds) - 1)]
             rows.append({"s": s, "d": d, "r": r, "e": e, "close": abs(e) < CONVERGENCE_ERROR,
-                         "slopes": [[slope(y, activation) for y in layer] for layer in outputs]})
+                         "slopes": [[sigma_prime(y, code) for y in layer] for layer in outputs]})
         return rows
 
     def gradient(self) -> np.ndarray:
