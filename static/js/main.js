@@ -88,6 +88,7 @@ function applyUrlSettings(current) {
 }
 
 function onFrame(frame) {
+  const start = performance.now();
   const previous = state.frame?.trace;
   applyFrame(state, frame);
   if (frame.room && state.readOnly) viewer.update(frame.room);
@@ -95,10 +96,13 @@ function onFrame(frame) {
   view.frameArrived(previous, frame);
   scheduler.mark("panels", "derivation");
   if (frame.sweep) scheduler.mark("sweep");
+  if (!ready) scheduler.mark("ready");
+  scheduler.measure("frame", start); // decoding and folding in: bench/frontend.py
 }
 
 // ----- connection: the tab's own session, or a room it follows ---------------------------------
 let applied = false;
+let tableReady = null;
 function connectAs(next) {
   client?.close();
   mode = next;
@@ -113,7 +117,7 @@ function connectAs(next) {
   client = connect(io, {
     hello: (hello) => {
       setSweep(state);
-      if (!applied && !mode.room) applyUrlSettings(hello.settings);
+      if (!applied && !mode.room) tableReady.then(() => applyUrlSettings(hello.settings), () => {});
       applied = true;
       if (!mode.room) presenter.restore();
     },
@@ -135,35 +139,29 @@ function selectedWeight() {
 }
 
 // ----- start ----------------------------------------------------------------------------------
+async function fetchTable() {
+  const response = await fetch("api/settings", { headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.json();
+}
+
+/** The first frame drawn with its truth table: the page is ready (bench/frontend.py reads it). */
+function markReady() {
+  if (ready || !state.frame || !state.table || !$("truth-table").querySelector("tbody tr")) return;
+  ready = true;
+  performance.mark("app-ready");
+}
+let ready = false;
+
 async function start() {
   mode = { room: roomFromSearch(location.search), forked: false };
   Object.assign(state, loadPrefs(globalThis.localStorage, location.search));
   for (const name of ["numbers", "log", "projector"]) $(`${name}-toggle`).checked = state[name];
   setMode("projector", state.projector);
   view.setTheme();
-  let table;
-  try {
-    const response = await fetch("api/settings", { headers: { Accept: "application/json" } });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    table = await response.json();
-  } catch (error) {
-    panels.status(`Cannot reach the server (${error.message}).`);
-    return;
-  }
-  state.table = table;
-  $("speed").max = String(Math.max(0, (table.speeds?.length ?? 1) - 1));
-  settingsUi = buildSettings($("settings"), table.settings, (name, value) => send("configure", { [name]: value }));
+  scheduler.add("sweep", () => sweep?.render(state, view.theme));
+  scheduler.add("ready", markReady);
   const command = (name, payload) => client.command(name, payload);
-  sweep = createSweepPanel($("sweep"), {
-    table, command, frame: () => state.frame, readOnly: () => state.readOnly,
-    invalidate: () => scheduler.mark("sweep"),
-    loaded: (text) => { // in the controls, with Run focused: Enter or space runs the net
-      say(text, true);
-      $("controls-title").scrollIntoView(); // the controls from their top: Run, then the message
-      $("run").focus({ preventScroll: true });
-    },
-  });
-  scheduler.add("sweep", () => sweep.render(state, view.theme));
   presenter = createPresenter({ panel: $("room-panel"), openButton: $("room-open") }, {
     command, selectedWeight, presenting: (on) => setMode("presenting", on),
   });
@@ -175,7 +173,29 @@ async function start() {
     hideControls: (on) => setMode("hide-controls", on),
   });
   wireClassroomDialog($("classroom-dialog"), $("classroom-button"), { following: Boolean(mode.room) });
+  // the settings table and the connection at once: neither waits for the other
+  tableReady = fetchTable();
   connectAs(mode);
+  try {
+    state.table = await tableReady;
+  } catch (error) {
+    client?.close();
+    panels.status(`Cannot reach the server (${error.message}).`);
+    return;
+  }
+  const table = state.table;
+  $("speed").max = String(Math.max(0, (table.speeds?.length ?? 1) - 1));
+  settingsUi = buildSettings($("settings"), table.settings, (name, value) => send("configure", { [name]: value }));
+  sweep = createSweepPanel($("sweep"), {
+    table, command, frame: () => state.frame, readOnly: () => state.readOnly,
+    invalidate: () => scheduler.mark("sweep"),
+    loaded: (text) => { // in the controls, with Run focused: Enter or space runs the net
+      say(text, true);
+      $("controls-title").scrollIntoView(); // the controls from their top: Run, then the message
+      $("run").focus({ preventScroll: true });
+    },
+  });
+  scheduler.markAll();
   // for debugging from the console, and for the tests
   globalThis.backpropXor = { state, view, scheduler, get client() { return client; }, get sweep() { return sweep; } };
 }
