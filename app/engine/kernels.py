@@ -90,10 +90,10 @@ def backward(net, weights, out, delta, d, code):
     for layer in range(last - 1, 0, -1):
         n = sizes[layer]
         for j in range(n):
-            slope = sigma_prime(out[neuron_start[layer] + j], code)
+            dh_db = sigma_prime(out[neuron_start[layer] + j], code)  # ∂h/∂b = h(1 - h)
             total = 0.0
-            for k in range(sizes[layer + 1]):
-                total += (slope * delta[neuron_start[layer + 1] + k]
+            for k in range(sizes[layer + 1]):  # δ_k of the next layer, through its weight w_k
+                total += (dh_db * delta[neuron_start[layer + 1] + k]
                           * weights[weight_start[layer] + k * (n + 1) + j])
             delta[neuron_start[layer] + j] = total
     return e
@@ -115,17 +115,18 @@ def update(net, weights, last_change, summed, out, delta, eta, alpha, batch):
     for layer in range(len(sizes) - 1):
         inputs = sizes[layer]
         for j in range(sizes[layer + 1]):
-            g = eta * delta[neuron_start[layer + 1] + j]
+            eta_delta = eta * delta[neuron_start[layer + 1] + j]
             row = weight_start[layer] + j * (inputs + 1)
-            for i in range(inputs):
+            for i in range(inputs):  # η·δ·x, x the neuron's input i (s, or an h)
+                step = eta_delta * out[neuron_start[layer] + i]
                 if batch:
-                    summed[row + i] += g * out[neuron_start[layer] + i]
+                    summed[row + i] += step
                 else:
-                    move(weights, last_change, row + i, g * out[neuron_start[layer] + i], alpha)
-            if batch:
-                summed[row + inputs] += g
+                    move(weights, last_change, row + i, step, alpha)
+            if batch:  # the bias: its input is 1
+                summed[row + inputs] += eta_delta
             else:
-                move(weights, last_change, row + inputs, g, alpha)
+                move(weights, last_change, row + inputs, eta_delta, alpha)
 
 
 @njit(nogil=True, inline="always")
