@@ -13,6 +13,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from app.engine.errors import FieldError
+
 from .speeds import SPEEDS
 
 STEP_UNITS = ("phase", "pattern", "epoch")
@@ -35,8 +37,8 @@ _UNKNOWN = re.compile(r"^unknown setting '([^']*)'")
 
 def field_of(error: ValueError, default: str) -> str:
     """The field an engine ValueError names ("eta: ..." → "eta"), else `default`."""
-    if isinstance(error, CommandError):
-        return error.field
+    if isinstance(error, CommandError | FieldError):  # the engine's typed error carries it
+        return error.field or default
     message = str(error)
     for pattern in (_NAMED, _UNKNOWN):
         match = pattern.match(message)
