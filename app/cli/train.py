@@ -47,7 +47,8 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--loss-every", type=whole(0, MAX_EPOCHS), default=0, metavar="K",
                         help="record the loss every K epochs (default 0: only the final loss)")
     parser.add_argument("--stop-on-convergence", action="store_true",
-                        help="stop at the first epoch with |e| < 0.1 on every pattern")
+                        help="stop once converged: after an epoch, with the weights as they "
+                        "are then, every pattern's |e| < 0.1")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object: epochs, loss, weights, elapsed_s, "
                         "epochs_per_second, ...")
@@ -122,8 +123,8 @@ def _print_summary(report: dict[str, Any], config: Any) -> None:
     if report["status"] == "diverged":
         print("status: diverged (weights are no longer finite numbers)")
     elif report["converged_epoch"] is not None:
-        print(f"status: converged at epoch {report['converged_epoch']:,} "
-              f"(first epoch with |e| < 0.1 on every pattern)")
+        print(f"status: converged after epoch {report['converged_epoch']:,} "
+              f"(every pattern's |e| < 0.1 with the weights after it)")
     else:
         print("status: not converged (some pattern still has |e| >= 0.1)")
     print(f"loss (mean of ½e² over the 4 patterns): {number(report['loss'], 8)}")

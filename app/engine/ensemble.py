@@ -4,11 +4,12 @@ Net k starts from `initial_weights(shape, seed + k, init_range)`, exactly the
 weights `Trainer(TrainingConfig(..., seed=seed + k))` starts from, so any net of a
 sweep can be replayed step by step on the page. All K nets train at once in one
 compiled call (`kernels_for(...).train_many`, parallel over the cores), each
-stopping at its convergence: the first epoch whose training pass saw |e| < 0.1 on
-every pattern (`kernels.CONVERGENCE_ERROR`, the trainer's criterion). A net that
+stopping at its convergence: the first epoch after whose pass, with the weights as
+they are then, every pattern has |e| < 0.1 (`status.CONVERGENCE_ERROR`, the
+trainer's and the truth table's criterion). A net that
 has not converged within the epoch budget is *stuck*: with XOR, η = 0.5 and
 initial weights in [-1, 1], about one net in five is still stuck after 20,000
-epochs (measured by `tests/engine/test_ensemble.py` and `bench/engine.py`).
+epochs (measured by `tests/engine/test_engine_ensemble.py` and `bench/engine.py`).
 
 The sweep trains on the 4 canonical patterns only: the 1996 random sampling would
 need its own stream of samples per net (K × epochs × 4 inputs), so a config with
@@ -54,7 +55,7 @@ class NetResult:
     epochs: int
     """Epochs trained (it stops at convergence)."""
     epochs_to_converge: int | None
-    """Epochs trained up to and including the first converged epoch; None if none."""
+    """The epoch (counted from 1) after which it was judged converged; None if never."""
     status: str
     """The trainer's states: "converged", "training" (ran out of epochs) or "diverged"."""
 
@@ -192,7 +193,7 @@ def net_results(seed: int, start: np.ndarray, final: np.ndarray, done: np.ndarra
             final_weights=final[k],
             final_loss=float(final_loss[k]),
             epochs=int(done[k]),
-            epochs_to_converge=int(converged[k]) + 1 if converged[k] >= 0 else None,
+            epochs_to_converge=int(converged[k]) if converged[k] > 0 else None,
             status=names.get(int(status[k]), TRAINING),
         )
         for k in range(len(done))

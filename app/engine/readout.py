@@ -47,6 +47,18 @@ class ReadOut:
         self.kernels.outputs_over(self.w, self.code, inputs, result)
         return result
 
+    def errors(self) -> np.ndarray:
+        """e = d - r for each pattern, with the current weights."""
+        return self.targets - self.responses()
+
+    def all_close(self) -> bool:
+        """The convergence test on the current weights: every pattern's |e| < 0.1.
+
+        The truth table's `close` column, all true; the kernels judge the same
+        numbers (the same compiled forward pass) after every epoch.
+        """
+        return bool(np.all(np.abs(self.errors()) < CONVERGENCE_ERROR))
+
     def truth_table(self) -> list[dict[str, Any]]:
         """Per canonical pattern: s, d, r, e = d - r, whether |e| < 0.1, and σ' per neuron.
 

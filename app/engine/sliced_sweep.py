@@ -136,7 +136,7 @@ class SlicedSweep:
         k = self.finished
         first = self.converged[:k]
         return FinishedNets(status=self.status[:k].copy(),
-                            converged_at=np.where(first >= 0, first + 1, np.nan).astype(float),
+                            converged_at=np.where(first > 0, first, np.nan).astype(float),
                             final_loss=self.final_loss[:k].copy())
 
     def forget_weights(self) -> None:

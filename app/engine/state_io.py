@@ -41,7 +41,6 @@ class SavedState:
     pattern: int
     status: str
     converged_epoch: int | None
-    epoch_close: bool
     rng_state: dict | None
     inputs: np.ndarray | None
     desired: np.ndarray | None
@@ -57,7 +56,6 @@ class SavedState:
             "pattern": self.pattern,
             "status": self.status,
             "converged_epoch": self.converged_epoch,
-            "epoch_close": self.epoch_close,
             "rng": rng_to_json(self.rng_state),
             "inputs": self.inputs.tolist(),
             "desired": self.desired.tolist(),
@@ -84,7 +82,7 @@ class SavedState:
             raise FieldError("status", f"status: {shown(status)} is not training, converged "
                              "or diverged")
         converged = state.get("converged_epoch")
-        epoch_close = state.get("epoch_close", True)
+        epoch_close = state.get("epoch_close", True)  # older exports: read, no longer used
         if not isinstance(epoch_close, bool):
             raise FieldError("epoch_close", f"epoch_close: need true or false, got "
                              f"{shown(epoch_close)}")
@@ -101,7 +99,7 @@ class SavedState:
             status=status,
             converged_epoch=None if converged is None else whole_number(
                 converged, "converged_epoch", 0, MAX_EPOCH),
-            epoch_close=epoch_close, rng_state=rng_state, inputs=inputs, desired=desired,
+            rng_state=rng_state, inputs=inputs, desired=desired,
         )
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from .config import TrainingConfig
 from .network import Shape
-from .status import CONVERGED_STATE, CONVERGENCE_ERROR, DIVERGED_STATE, TRAINING
+from .status import DIVERGED_STATE
 from .trace import PHASES, PatternTrace, trace_pattern
 
 
@@ -36,7 +36,6 @@ class TracedSteps:
     pattern: int
     phase: int
     pending: PatternTrace | None
-    epoch_close: bool
     status: str
     converged_epoch: int | None
     inputs: np.ndarray
@@ -44,6 +43,7 @@ class TracedSteps:
     layers: list[np.ndarray]
     _remember: Callable[[], None]
     _new_epoch_inputs: Callable[[], None]
+    _judge: Callable[..., None]
 
     def _trace_current(self) -> PatternTrace:
         p = self.pattern
@@ -73,8 +73,6 @@ class TracedSteps:
         self.w[:] = flat(trace.weights_after)
         if not np.all(np.isfinite(self.w)):  # report at once, not only at the epoch's end
             self.status = DIVERGED_STATE
-        if not abs(trace.e) < CONVERGENCE_ERROR:
-            self.epoch_close = False
         self.pending = None
         self.phase = 0
         self.pattern += 1
@@ -82,14 +80,12 @@ class TracedSteps:
             self._end_epoch()
 
     def _end_epoch(self) -> None:
-        if self.epoch_close and self.converged_epoch is None and self.status == TRAINING:
-            self.converged_epoch = self.epoch
-            self.status = CONVERGED_STATE
+        """The epoch is done: count it, judge convergence on the weights after its pass."""
         self.epoch += 1
         self.pattern = 0
-        self.epoch_close = True
         if not np.all(np.isfinite(self.w)):
             self.status = DIVERGED_STATE
+        self._judge(epoch_done=True)
         self._new_epoch_inputs()
 
     def _advance_phase(self) -> PatternTrace:
