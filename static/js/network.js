@@ -51,7 +51,8 @@ export function networkFonts(theme, radius, s = theme.scale || 1) {
 /**
  * data: {weights, trace, selection, hover, numbers, anim: {phase, t}|null, theme, activation,
  * dragging: weight selection|null, saturated: Set of "layer:index" (flat σ', saturation.js),
- * cursor: the keyboard's item (drawn like a hover)}. layout: from networkLayout(). Returns the
+ * cursor: the keyboard's item (drawn like a hover), lit: Set of "neuron:L:j" / "weight:l:j:i"
+ * that a lesson step points at}. layout: from networkLayout(). Returns the
  * placed labels ({placed, dropped}: labels.js), for the tests and the benchmark.
  */
 export function drawNetwork(ctx, data, layout) {
@@ -81,7 +82,7 @@ export function drawNetwork(ctx, data, layout) {
   for (const e of layout.edges) {
     const w = weightValue(e);
     const width = weightWidth(w, scale) * s;
-    if (marked({ kind: "weight", layer: e.layer, neuron: e.neuron, input: e.input })) {
+    if (data.lit?.has(`weight:${e.layer}:${e.neuron}:${e.input}`) || marked({ kind: "weight", layer: e.layer, neuron: e.neuron, input: e.input })) {
       ctx.strokeStyle = theme.focus;
       ctx.lineWidth = width + 6 * s;
       ctx.globalAlpha = 0.55;
@@ -142,6 +143,15 @@ export function drawNetwork(ctx, data, layout) {
       circle(ctx, n.x, n.y, r + 13 * s);
       ctx.stroke();
       ctx.setLineDash([]);
+    }
+    if (!n.bias && data.lit?.has(`neuron:${n.layer}:${n.index}`)) {
+      // a lesson points here: a wide ring in the focus colour, outside the δ ring
+      ctx.strokeStyle = theme.focus;
+      ctx.lineWidth = 4 * s;
+      ctx.globalAlpha = 0.7;
+      circle(ctx, n.x, n.y, r + 19 * s);
+      ctx.stroke();
+      ctx.globalAlpha = 1;
     }
     if (anim && trace && !n.bias && (phase === "error" || phase === "delta_output") && n.layer === sizes.length - 1) {
       ctx.strokeStyle = theme.focus;
