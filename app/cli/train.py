@@ -11,7 +11,7 @@ import argparse
 import time
 from typing import Any
 
-from app.engine import PATTERNS, Trainer
+from app.engine import Trainer
 
 from .common import (
     MAX_EPOCHS,
@@ -127,12 +127,14 @@ def _print_summary(report: dict[str, Any], config: Any) -> None:
               f"(every pattern's |e| < 0.1 with the weights after it)")
     else:
         print("status: not converged (some pattern still has |e| >= 0.1)")
-    print(f"loss (mean of ½e² over the 4 patterns): {number(report['loss'], 8)}")
-    print("  s      d  r           e")
-    for (s0, s1), row in zip(PATTERNS.tolist(), report["truth_table"], strict=True):
-        print(f"  {s0:.0f} {s1:.0f}    {row['d']:.0f}  {number(row['r']):<10}  "
+    print(f"loss (mean of ½e² over the patterns): {number(report['loss'], 8)}")
+    print(f"  {'s':<10} {'d':<6} {'r':<11} e")
+    for row in report["truth_table"]:
+        signal = " ".join(number(x, 4) for x in row["s"])
+        print(f"  {signal:<10} {number(row['d'], 4):<6} {number(row['r']):<11} "
               f"{number(row['e'])}")
-    print("weights (per layer: neuron rows, inputs then bias):")
+    print("weights (per layer: neuron rows, inputs then bias)" if config.bias
+          else "weights (per layer: neuron rows, inputs; no biases):")
     layers = report["weights"]
     for index, layer in enumerate(layers):
         name = "output" if index == len(layers) - 1 else f"hidden {index + 1}"

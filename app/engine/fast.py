@@ -20,7 +20,7 @@ import numpy as np
 from .checks import whole_number
 from .config import TrainingConfig
 from .kernels import DIVERGED, Kernels
-from .problems import PATTERNS, sample
+from .problems import sample
 from .status import CONVERGED_STATE, DIVERGED_STATE, TRAINING
 from .trace import PatternTrace
 
@@ -109,6 +109,7 @@ class FastRun:
     converged_epoch: int | None
     inputs: np.ndarray
     desired: np.ndarray
+    patterns: np.ndarray
     targets: np.ndarray
     _remember: Callable[[], None]
     _advance_phase: Callable[[], PatternTrace]
@@ -146,7 +147,7 @@ class FastRun:
             chunk = train_chunk(self.kernels, self.config, self.code, self.w, self.dw, self.acc,
                                 self.rng, self.inputs, self.desired, self.epoch, size,
                                 loss_every, self.status == CONVERGED_STATE,
-                                stop_on_convergence, PATTERNS, self.targets)
+                                stop_on_convergence, self.patterns, self.targets)
             loss_epochs.extend(chunk.loss_epochs)
             losses.extend(chunk.losses)
             offset = self.epoch

@@ -47,9 +47,15 @@ class Kernels:
     outputs_over: Any
 
 
-@lru_cache(maxsize=64)
 def kernels_for(sizes: tuple[int, ...], bias: bool = True) -> Kernels:
-    """The kernels for a network with these layer sizes (signal first, response last).
+    """The kernels for a network with these layer sizes (signal first, response last),
+    with or without biases: one `Kernels` per shape in a process (see `_compile`)."""
+    return _compile(tuple(int(n) for n in sizes), bool(bias))
+
+
+@lru_cache(maxsize=64)
+def _compile(sizes: tuple[int, ...], bias: bool) -> Kernels:
+    """The entry points of one shape.
 
     Each entry point compiles on its first call with new argument types: from the
     on-disk cache in milliseconds when this install has compiled the shape before,

@@ -18,6 +18,7 @@ from .checks import finite_number, whole_number
 from .config import TrainingConfig
 from .errors import FieldError, shown
 from .network import Shape
+from .problems import patterns
 from .status import CONVERGED_STATE, DIVERGED_STATE, TRAINING
 
 #: Largest epoch count a state may carry.
@@ -71,7 +72,7 @@ class SavedState:
             config = TrainingConfig.from_dict(settings)
         except FieldError as error:
             raise error.under("settings") from None
-        shape = Shape.from_hidden(config.hidden)
+        shape = Shape.of(config)
         weights = shape.flatten(_field(state, "weights", list), "weights")
         momentum = shape.flatten(_field(state, "momentum", list), "momentum")
         accumulated = None
@@ -95,7 +96,8 @@ class SavedState:
         return cls(
             config=config, weights=weights, momentum=momentum, accumulated=accumulated,
             epoch=whole_number(state.get("epoch", 0), "epoch", 0, MAX_EPOCH),
-            pattern=whole_number(state.get("pattern", 0), "pattern", 0, 3),
+            pattern=whole_number(state.get("pattern", 0), "pattern", 0,
+                                 len(patterns(config)[0]) - 1),
             status=status,
             converged_epoch=None if converged is None else whole_number(
                 converged, "converged_epoch", 0, MAX_EPOCH),

@@ -40,6 +40,7 @@ class TracedSteps:
     converged_epoch: int | None
     inputs: np.ndarray
     desired: np.ndarray
+    patterns: np.ndarray
     layers: list[np.ndarray]
     _remember: Callable[[], None]
     _new_epoch_inputs: Callable[[], None]
@@ -55,13 +56,13 @@ class TracedSteps:
         return trace_pattern(
             layers, previous, accumulated, self.inputs[p].tolist(), float(self.desired[p]),
             self.config.activation, self.config.eta, self.config.alpha, self.epoch, p,
-            apply_batch=p == 3,
+            apply_batch=p == len(self.patterns) - 1, bias=self.shape.bias,
         )
 
     def _finish_pattern(self, trace: PatternTrace) -> None:
         """Apply the pattern's update and move on to the next pattern (and epoch)."""
         if trace.batch:
-            if trace.pattern == 3:
+            if trace.pattern == len(self.patterns) - 1:
                 self.dw[:] = flat(trace.change)
                 self.acc[:] = 0.0
             else:
@@ -76,7 +77,7 @@ class TracedSteps:
         self.pending = None
         self.phase = 0
         self.pattern += 1
-        if self.pattern == 4:
+        if self.pattern == len(self.patterns):
             self._end_epoch()
 
     def _end_epoch(self) -> None:

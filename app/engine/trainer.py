@@ -23,7 +23,7 @@ from .errors import FieldError
 from .fast import FastRun, RunResult
 from .kernels import kernels_for
 from .network import Shape, initial_weights
-from .problems import PATTERNS, sample, targets
+from .problems import patterns, sample
 from .readout import ReadOut
 from .state_io import SavedState
 from .status import CONVERGED_STATE, DIVERGED_STATE, TRAINING
@@ -45,8 +45,10 @@ class Trainer(TracedSteps, FastRun, ReadOut):
     def __init__(self, config: TrainingConfig | None = None,
                  weights: Sequence | np.ndarray | None = None) -> None:
         self.config = config or TrainingConfig()
-        self.shape = Shape.from_hidden(self.config.hidden)
-        self.kernels = kernels_for(self.shape.sizes)
+        self.shape = Shape.of(self.config)
+        self.kernels = kernels_for(self.shape.sizes, self.shape.bias)
+        self.patterns, self.targets = patterns(self.config)
+        """The problem's signals (one row per pattern) and desired responses."""
         self.undo = Undo(UNDO_DEPTH)
         self.steps = 0
         self.reset(weights)
@@ -79,8 +81,6 @@ class Trainer(TracedSteps, FastRun, ReadOut):
         """While converged: the epoch (counted from 1) after which it was judged so."""
         self.rng = np.random.default_rng([self.config.seed, 1])
         """The random samples' generator (sampling="random")."""
-        self.targets = targets(self.config.problem)
-        """The desired responses of the patterns (`problems.PATTERNS`)."""
         self._new_epoch_inputs()
         self.undo.clear()
         self.steps = 0
@@ -89,7 +89,7 @@ class Trainer(TracedSteps, FastRun, ReadOut):
         if self.config.sampling == "random":
             self.inputs, self.desired = sample(self.config.problem, self.rng, 1)
         else:
-            self.inputs, self.desired = PATTERNS, self.targets
+            self.inputs, self.desired = self.patterns, self.targets
 
     @property
     def code(self) -> int:

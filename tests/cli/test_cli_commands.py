@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import math
 import random
 import shutil
 import subprocess
@@ -219,3 +220,39 @@ def test_headless_commands_do_not_import_the_server() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           cwd=REPO, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_train_simplest_matches_the_scalar_formulas(capsys) -> None:
+    """`train --problem simplest`: the derivation's 1-1-1 net without biases, its one
+    pattern (s, d), each epoch b = v·s, h = σ(b), a = w·h, r = σ(a), e = d − r,
+    δ_o = e·r(1−r), δ_h = h(1−h)·δ_o·w, Δw = η·δ_o·h, Δv = η·δ_h·s."""
+    report = run_json(["train", "--problem", "simplest", "--s", "1.5", "--d", "0.25",
+                       "--eta", "0.7", "--epochs", "4000"], capsys)
+    assert report["shape"] == "1-1-1"
+    assert report["settings"]["bias"] is False and report["settings"]["hidden"] == [1]
+    [[[v]], [[w]]] = report["initial_weights"]
+    s, d, eta = 1.5, 0.25, 0.7
+    for _ in range(4000):
+        h = 1.0 / (1.0 + math.exp(-(v * s)))
+        r = 1.0 / (1.0 + math.exp(-(w * h)))
+        e = d - r
+        delta_o = e * r * (1.0 - r)
+        delta_h = h * (1.0 - h) * delta_o * w
+        v, w = v + eta * delta_h * s, w + eta * delta_o * h
+    assert report["weights"] == [[[v]], [[w]]]
+    (row,) = report["truth_table"]
+    assert row["s"] == [1.5] and row["d"] == 0.25 and report["status"] == "converged"
+    assert report["loss"] == pytest.approx(0.5 * row["e"] ** 2, rel=1e-15)
+
+
+def test_bias_and_hidden_override_the_simplest_preset(capsys) -> None:
+    report = run_json(["train", "--problem", "simplest", "--bias", "--hidden", "2",
+                       "--epochs", "10"], capsys)
+    assert report["shape"] == "1-2-1" and [len(row) for row in report["weights"][0]] == [2, 2]
+    plain = run_json(["train", "--no-bias", "--epochs", "10"], capsys)
+    assert [len(row) for row in plain["weights"][0]] == [2, 2]  # xor, 2 inputs, no bias
+    checked = run_json(["check", "--problem", "simplest", "--activation", "tanh"], capsys)
+    assert checked["ok"] is True and checked["shape"] == "1-1-1"
+    swept = run_json(["sweep", "--problem", "simplest", "--nets", "5", "--epochs", "3000"],
+                     capsys)
+    assert swept["summary"]["converged"] == 5

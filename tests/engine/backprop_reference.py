@@ -165,9 +165,12 @@ def flat(layers: Layers) -> list[float]:
     return [x for layer in layers for row in layer for x in row]
 
 
-def random_layers(sizes: tuple[int, ...], rng: object, spread: float = 1.0) -> Layers:
-    """Weights uniform in [-spread, spread] from a `random.Random`-like `rng`."""
+def random_layers(sizes: tuple[int, ...], rng: object, spread: float = 1.0,
+                  bias: bool = True) -> Layers:
+    """Weights uniform in [-spread, spread] from a `random.Random`-like `rng` (a bias
+    column last in every row when `bias`)."""
     return [
-        [[rng.uniform(-spread, spread) for _ in range(sizes[i] + 1)] for _ in range(sizes[i + 1])]
+        [[rng.uniform(-spread, spread) for _ in range(sizes[i] + bias)]
+         for _ in range(sizes[i + 1])]
         for i in range(len(sizes) - 1)
     ]
