@@ -13,7 +13,8 @@ import { saturation } from "./saturation.js";
 /**
  * The canvases' jobs on `scheduler`, drawing from `state` (store.js). `canvases`: {network,
  * curve, surface, hidden (the box the hidden neurons' small surfaces go in)}. Returns the view
- * {layout, theme, saturated, frameArrived(previousTrace, frame), setTheme(), mark(...names)}.
+ * {layout, theme, saturated, frameArrived(previousTrace, frame), setTheme(), mark(...names),
+ * picture(kind) (the network or the curve to export)}.
  */
 export function createCanvases(scheduler, state, canvases) {
   const view = { layout: null, theme: null, anim: null, saturated: new Set(), lastTraceAt: 0 };
@@ -29,14 +30,16 @@ export function createCanvases(scheduler, state, canvases) {
     const sizes = sizesFromWeights(frame.weights);
     const old = view.layout;
     if (!old || old.width !== net.width || old.height !== net.height || old.sizes.join() !== sizes.join()) {
-      view.layout = networkLayout(sizes, net.width, net.height, 24 + 14 * (view.theme.scale || 1));
+      const s = view.theme.scale || 1;
+      view.layout = networkLayout(sizes, net.width, net.height, 24 + 14 * s, 34 * s);
     }
     const activation = frame.settings?.activation ?? "sigmoid";
     const neurons = saturation(frame.truth, state.table?.saturated_below?.[activation]);
     view.saturated = new Set(neurons.filter((n) => n.marked).map((n) => `${n.layer}:${n.index}`));
-    drawNetwork(net.ctx, {
+    view.labels = drawNetwork(net.ctx, {
       weights: displayedWeights(state), trace: frame.trace, selection: state.selection, hover: state.hover,
       numbers: state.numbers, anim, theme: view.theme, activation, dragging: state.drag, saturated: view.saturated,
+      cursor: state.cursor,
     }, view.layout);
     return Boolean(anim);
   }
@@ -81,12 +84,38 @@ export function createCanvases(scheduler, state, canvases) {
     });
   }
 
+  // the drawing scale follows the window (projector mode on a full HD screen draws larger)
+  globalThis.addEventListener?.("resize", () => {
+    if (view.theme && readTheme().scale !== view.theme.scale) setTheme();
+  });
   scheduler.add("network", paintNetwork);
   scheduler.add("curve", paintCurve);
   scheduler.add("surface", paintSurfaces);
   watchSize(canvases.network, () => mark("network"));
   watchSize(canvases.curve, () => mark("curve"));
   watchSize(canvases.surface, () => mark("surface"));
+
+  /**
+   * The network or the curve as a picture to export: {width, height, draw(ctx)} in CSS pixels,
+   * drawn from the same data as on screen (no animation), or null before the first frame.
+   */
+  function picture(kind) {
+    const frame = state.frame;
+    if (!frame || !view.theme) return null;
+    const canvas = kind === "network" ? canvases.network : canvases.curve;
+    const { width, height } = fitCanvas(canvas);
+    if (kind === "curve") {
+      return { width, height, draw: (ctx) => drawCurve(ctx, { points: state.history, marks: state.marks, log: state.log, theme: view.theme, epoch: frame.epoch }, { width, height }) };
+    }
+    const layout = view.layout ?? networkLayout(sizesFromWeights(frame.weights), width, height);
+    return {
+      width: layout.width, height: layout.height,
+      draw: (ctx) => drawNetwork(ctx, {
+        weights: displayedWeights(state), trace: frame.trace, selection: state.selection, hover: null, numbers: state.numbers,
+        anim: null, theme: view.theme, activation: frame.settings?.activation ?? "sigmoid", dragging: null, saturated: view.saturated,
+      }, layout),
+    };
+  }
 
   /** A frame was folded into the state: start its phase animation, mark what it changed. */
   function frameArrived(previousTrace, frame) {
@@ -114,5 +143,5 @@ export function createCanvases(scheduler, state, canvases) {
     scheduler.markAll();
   }
 
-  return Object.assign(view, { frameArrived, setTheme, mark });
+  return Object.assign(view, { frameArrived, setTheme, mark, picture });
 }

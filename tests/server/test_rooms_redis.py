@@ -22,6 +22,8 @@ from live_support import WAIT, LiveClient, _in_order, eventually, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
+pytestmark = pytest.mark.slow  # a redis-server and two server processes
+
 
 
 
