@@ -49,7 +49,7 @@ def api_settings() -> Any:
 
 @pages.get("/healthz")
 def healthz() -> Any:
-    """Liveness: sessions held, kernels compiled, and what background work is failing.
+    """Liveness: sessions and students held, kernels compiled, what background work fails.
 
     `ok` is false while anything is degraded (a loop that keeps failing, a session
     that cannot be saved, the database, the link to other processes); `degraded`
@@ -62,4 +62,5 @@ def healthz() -> Any:
         degraded.append({"part": "database", "error": store.failing, "since": None})
     return jsonify({"ok": not degraded, "degraded": degraded,
                     "sessions": len(extensions["backprop_sessions"]),
+                    "students": len(extensions["backprop_classroom"].viewers),
                     "warm": extensions["backprop_warm"].is_set()})
