@@ -186,13 +186,16 @@ def test_serve_hands_its_options_to_the_server(monkeypatch) -> None:
     fake.serve = lambda **kwargs: calls.append(kwargs) or 0
     monkeypatch.setitem(sys.modules, "app.web.server", fake)
     assert main(["serve", "--host", "0.0.0.0", "--port", "0", "--open",
-                 "--message-queue", "redis://localhost:6379/0"]) == 0
+                 "--message-queue", "redis://localhost:6379/0", "--allowed-host", "class.lan",
+                 "--proxy", "1"]) == 0
     assert main([]) == 0
     assert main(["--port", "8080"]) == 0
+    plain = dict(allowed_hosts=(), proxies=None)
     assert calls == [
-        dict(host="0.0.0.0", port=0, open_browser=True, message_queue="redis://localhost:6379/0"),
-        dict(host="127.0.0.1", port=5000, open_browser=False, message_queue=None),
-        dict(host="127.0.0.1", port=8080, open_browser=False, message_queue=None),
+        dict(host="0.0.0.0", port=0, open_browser=True, message_queue="redis://localhost:6379/0",
+             allowed_hosts=("class.lan",), proxies=1),
+        dict(host="127.0.0.1", port=5000, open_browser=False, message_queue=None, **plain),
+        dict(host="127.0.0.1", port=8080, open_browser=False, message_queue=None, **plain),
     ]
 
 
@@ -256,3 +259,14 @@ def test_bias_and_hidden_override_the_simplest_preset(capsys) -> None:
     swept = run_json(["sweep", "--problem", "simplest", "--nets", "5", "--epochs", "3000"],
                      capsys)
     assert swept["summary"]["converged"] == 5
+
+
+def test_a_redis_queue_without_the_redis_extra_is_one_clear_line(monkeypatch, capsys) -> None:
+    import app.cli.serve as serve
+
+    real = serve.importlib.util.find_spec
+    monkeypatch.setattr(serve.importlib.util, "find_spec",
+                        lambda name, *a: None if name == "redis" else real(name, *a))
+    assert main(["serve", "--message-queue", "redis://127.0.0.1:6399/0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "backprop-xor[redis]" in err and "--message-queue" in err
