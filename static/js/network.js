@@ -147,6 +147,7 @@ export function drawNetwork(ctx, data, layout) {
       circle(ctx, n.x, n.y, r + 13 * s);
       ctx.stroke();
       ctx.setLineDash([]);
+      rings.set(`${n.layer}:${n.index}`, r + 15 * s); // the labels keep clear of the halo too
     }
     if (!n.bias && data.lit?.has(`neuron:${n.layer}:${n.index}`)) {
       // a lesson points here: a wide ring in the focus colour, outside the δ ring

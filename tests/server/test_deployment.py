@@ -130,6 +130,7 @@ def test_nginx_in_front_of_two_processes_works_as_one(redis: RedisServer,
     presenter = None
     try:
         presenter = LiveClient(nginx.url)
+        presenter.sio.on("room_status", lambda s: presenter._on_event("room_status", s))
         presenter.frame()
         opened = presenter.call("room_open")
         assert opened["join_url"] == f"{nginx.url}/join/{opened['code']}"  # nginx's address
@@ -140,7 +141,6 @@ def test_nginx_in_front_of_two_processes_works_as_one(redis: RedisServer,
             feeds.append(frames)
         counts = [healthz(a.url)["students"], healthz(b.url)["students"]]
         assert min(counts) > 0 and sum(counts) == 12, counts  # both processes have students
-        presenter.sio.on("room_status", lambda s: presenter._on_event("room_status", s))
         for unit in ("phase", "pattern", "epoch"):
             step = presenter.call("step", {"unit": unit})["step"]
             mine = presenter.frame(lambda f, step=step: f["step"] == step)
