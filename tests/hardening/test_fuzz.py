@@ -335,6 +335,7 @@ def test_auth_from_the_schema_connects_or_is_refused_by_field(arena, data) -> No
         client.disconnect()
 
 
+@pytest.mark.slow  # checks what the property searches above did to a running tab
 def test_the_bystander_kept_running(arena) -> None:
     session = bystander_session(arena)
     epoch = session.trainer.epoch
