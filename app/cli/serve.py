@@ -7,6 +7,7 @@ runs, so `train`, `check` and `sweep` start fast and work without it.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import re
 from typing import Any
 
@@ -61,6 +62,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"--message-queue: need a URL such as redis://localhost:6379, got {queue!r}"
         )
+    if queue is not None and queue.startswith(("redis://", "rediss://", "unix://")) \
+            and importlib.util.find_spec("redis") is None:
+        raise UsageError("--message-queue: a Redis queue needs the redis package, an extra: "
+                         "pip install 'backprop-xor[redis]'")
     try:
         from app.web.server import serve
     except ImportError as error:
