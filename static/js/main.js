@@ -31,7 +31,7 @@ const say = createMessages($("message"));
 const busy = createBusy($("network-busy"));
 const sessionBar = createSessionBar($("session-bar"), { reconnect: () => connectAs(mode) });
 let lastError = ""; // the server's last word before it closes a connection
-const canvases = { network: $("network-canvas"), curve: $("curve-canvas"), surface: $("surface-canvas"), hidden: $("hidden-surfaces") };
+const canvases = { network: $("network-canvas"), curve: $("curve-canvas"), surface: $("surface-canvas"), caption: $("surface-caption"), hidden: $("hidden-surfaces") };
 const view = createCanvases(scheduler, state, canvases);
 let client = null;
 let mode = { room: null, forked: false }; // following a room (read-only) unless forked
@@ -54,7 +54,7 @@ wirePointer({ canvas: canvases.network, tip: $("tooltip"), state, layout: () => 
   drop: (drag) => send("set_weight", { layer: drag.layer, neuron: drag.neuron, input: drag.input, value: drag.value }),
 });
 wireNetworkKeys(canvases.network, {
-  state, sizes: () => view.layout?.sizes, start: () => state.selection ?? (state.frame && defaultSelection(state.frame)),
+  state, sizes: () => view.layout, start: () => state.selection ?? (state.frame && defaultSelection(state.frame)),
 }, {
   move: () => scheduler.mark("network", "derivation"),
   select: () => { scheduler.mark("network", "derivation"); editor.update(); },
