@@ -24,6 +24,9 @@ import { createPresenter } from "./room.js";
 import { createViewer, wireClassroomDialog, NAME_KEY } from "./viewer.js";
 import { createSweepPanel } from "./sweep-panel.js";
 
+// the settings table first of all: it loads while the page sets itself up and connects
+let tableReady = fetchTable();
+
 const $ = scoped(document);
 const state = Object.assign(createState(), { cursor: null }); // cursor: the keyboard's item on the network
 const scheduler = createScheduler();
@@ -125,7 +128,6 @@ function onFrame(frame) {
 
 // ----- connection: the tab's own session, or a room it follows ---------------------------------
 let applied = false;
-let tableReady = null;
 function connectAs(next) {
   client?.close();
   mode = next;
@@ -210,9 +212,6 @@ async function start() {
   Object.assign(state, loadPrefs(globalThis.localStorage, location.search));
   for (const name of ["numbers", "log", "projector"]) $(`${name}-toggle`).checked = state[name];
   setMode("projector", state.projector);
-  view.setTheme();
-  scheduler.add("sweep", () => sweep?.render(state, view.theme));
-  scheduler.add("ready", markReady);
   const command = (name, payload) => client.command(name, payload);
   presenter = createPresenter({ panel: $("room-panel"), openButton: $("room-open") }, {
     command, selectedWeight, presenting: (on) => setMode("presenting", on),
@@ -225,9 +224,10 @@ async function start() {
     hideControls: (on) => setMode("hide-controls", on),
   });
   wireClassroomDialog($("classroom-dialog"), $("classroom-button"), { following: Boolean(mode.room) });
-  // the settings table and the connection at once: neither waits for the other
-  tableReady = fetchTable();
-  connectAs(mode);
+  connectAs(mode); // while the table loads: neither waits for the other
+  view.setTheme();
+  scheduler.add("sweep", () => sweep?.render(state, view.theme));
+  scheduler.add("ready", markReady);
   try {
     state.table = await tableReady;
   } catch (error) {
