@@ -106,7 +106,7 @@ class LiveServer:
         for live in self.clients:
             live.close()
         self._server.shutdown()
-        self._thread.join(WAIT)
+        self._thread.join(deadline())
 
 
 class _NoAckClient(socketio.Client):
@@ -159,7 +159,7 @@ class LiveClient:
     def connect(self, session: str | None = None) -> None:
         """Connect, presenting `session` as the id to resume, and wait for hello."""
         self.sio.connect(self.url, transports=["websocket"], auth={"session": session},
-                         wait_timeout=WAIT)
+                         wait_timeout=deadline())
         self.wait(lambda: self.hello is not None)
 
     def _on_hello(self, data: dict[str, Any]) -> None:
@@ -181,13 +181,13 @@ class LiveClient:
             self.frames.append(frame)
             self.cond.notify_all()
 
-    def wait(self, predicate: Callable[[], bool], timeout: float = WAIT) -> None:
+    def wait(self, predicate: Callable[[], bool], timeout: float = BASE_WAIT) -> None:
         """Wait until `predicate()` holds (checked under the client's lock)."""
         with self.cond:
-            assert self.cond.wait_for(predicate, timeout), "timed out waiting"
+            assert self.cond.wait_for(predicate, deadline(timeout)), "timed out waiting"
 
     def frame(self, predicate: Callable[[dict[str, Any]], bool] = lambda f: True,
-              after: int = 0, timeout: float = WAIT) -> dict[str, Any]:
+              after: int = 0, timeout: float = BASE_WAIT) -> dict[str, Any]:
         """The first frame with seq > `after` that satisfies `predicate`."""
         found: list[dict[str, Any]] = []
 
@@ -209,7 +209,7 @@ class LiveClient:
 
     def call(self, event: str, data: Any = None) -> dict[str, Any]:
         """Send a command and return its acknowledgement."""
-        return self.sio.call(event, {} if data is None else data, timeout=WAIT)
+        return self.sio.call(event, {} if data is None else data, timeout=deadline())
 
     def close(self) -> None:
         """Disconnect (if connected).
@@ -240,7 +240,7 @@ class Student:
         self.sio.on("room_frame", self._on_frame)
         for name_ in ("room_link", "error"):
             self.sio.on(name_, lambda data, n=name_: self._on_event(n, data))
-        self.sio.connect(url, transports=["websocket"], wait_timeout=WAIT,
+        self.sio.connect(url, transports=["websocket"], wait_timeout=deadline(),
                          auth={"room": code, "viewer": viewer, "name": name})
         self.wait(lambda: self.hello is not None)
 
@@ -260,10 +260,10 @@ class Student:
             self.frames.append(frame)
             self.cond.notify_all()
 
-    def wait(self, predicate: Callable[[], Any], timeout: float = WAIT) -> None:
+    def wait(self, predicate: Callable[[], Any], timeout: float = BASE_WAIT) -> None:
         """Wait until `predicate()` holds (checked whenever something arrives)."""
         with self.cond:
-            assert self.cond.wait_for(predicate, timeout), "timed out waiting"
+            assert self.cond.wait_for(predicate, deadline(timeout)), "timed out waiting"
 
     def frame(self, predicate: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
         """The newest frame received that satisfies `predicate` (waiting for one)."""
@@ -278,7 +278,7 @@ class Student:
 
     def call(self, event: str, data: Any = None) -> dict[str, Any]:
         """Send with an ack and return it."""
-        return self.sio.call(event, {} if data is None else data, timeout=WAIT)
+        return self.sio.call(event, {} if data is None else data, timeout=deadline())
 
     def close(self) -> None:
         """Disconnect (see LiveClient.close)."""

@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from live_support import WAIT, eventually, free_port
+from live_support import BASE_WAIT, deadline, eventually, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = Path(sys.executable).with_name("backprop-xor")
@@ -64,14 +64,14 @@ class ServerProcess:
         with self._cond:
             return "\n".join(self.lines)
 
-    def wait_for(self, text: str, timeout: float = WAIT) -> str:
+    def wait_for(self, text: str, timeout: float = BASE_WAIT) -> str:
         """Wait until the server prints a line containing `text`; that line."""
         def found() -> str | None:
             return next((line for line in self.lines if text in line), None)
 
         with self._cond:
             assert self._cond.wait_for(lambda: found() or self.proc.poll() is not None,
-                                       timeout), f"no {text!r} in:\n{self.output}"
+                                       deadline(timeout)), f"no {text!r} in:\n{self.output}"
             line = found()
             assert line is not None, f"server exited ({self.proc.returncode}):\n{self.output}"
             return line
@@ -79,13 +79,13 @@ class ServerProcess:
     def _wait_listening(self) -> None:
         try:  # polling a process we started: no event to await
             eventually(lambda: socket.create_connection(("127.0.0.1", self.port),
-                                                        timeout=1).close() is None, WAIT)
+                                                        timeout=1).close() is None, BASE_WAIT)
         except AssertionError:
             raise AssertionError(f"server not listening:\n{self.output}") from None
 
     def _reap(self, timeout: float) -> int:
         status = self.proc.wait(timeout)
-        self._reader.join(WAIT)  # everything printed is in self.lines
+        self._reader.join(deadline())  # everything printed is in self.lines
         if self.proc.stdout is not None:
             self.proc.stdout.close()
         return status
@@ -93,7 +93,7 @@ class ServerProcess:
     def kill(self) -> int:
         """SIGKILL: no chance to save anything; the exit status."""
         self.proc.kill()
-        return self._reap(WAIT)
+        return self._reap(deadline())
 
     def terminate(self) -> int:
         """SIGTERM; the exit status."""
@@ -104,7 +104,7 @@ class ServerProcess:
         """Make sure it is gone."""
         if self.proc.poll() is None:
             self.proc.kill()
-        self._reap(WAIT)
+        self._reap(deadline())
 
 
 class RedisServer:
@@ -136,13 +136,13 @@ class RedisServer:
         """SIGKILL: the broker is gone, with no goodbye to its clients."""
         assert self.proc is not None
         self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(WAIT)
+        self.proc.wait(deadline())
 
     def stop(self) -> None:
         """Make sure it is gone."""
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
-            self.proc.wait(WAIT)
+            self.proc.wait(deadline())
 
 
 def nginx_config(folder: Path, port: int, backends: list[int]) -> str:
@@ -216,9 +216,9 @@ class Nginx:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGQUIT)
             try:
-                self.proc.wait(WAIT)
+                self.proc.wait(deadline())
             except subprocess.TimeoutExpired:
                 self.proc.kill()
-                self.proc.wait(WAIT)
+                self.proc.wait(deadline())
         if self.proc.stderr is not None:
             self.proc.stderr.close()

@@ -31,6 +31,8 @@ from typing import Any
 
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .security import HEADERS
+
 ALWAYS = frozenset({"localhost", "127.0.0.1", "::1"})
 FORWARDED = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST",
              "HTTP_X_FORWARDED_PORT", "HTTP_X_FORWARDED_PREFIX", "HTTP_FORWARDED")
@@ -95,9 +97,9 @@ class HostGuard:
         shown = host_name(host)[:80] or "(none)"
         body = (f"host: {shown!r} is not a name of this server; add it with "
                 "--allowed-host NAME (ALLOWED_HOSTS)\n").encode()
-        start_response("421 Misdirected Request", [
+        start_response("421 Misdirected Request", [  # the refusal is a response like any other
             ("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
-            ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")])
+            ("Cache-Control", "no-store"), *HEADERS.items()])
         return [body]
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import socketio
-from live_support import WAIT, _in_order, eventually, free_port
+from live_support import BASE_WAIT, WAIT, _in_order, deadline, eventually, free_port
 from process_support import CLI, ROOT, ServerProcess
 
 __all__ = ["CLI", "ROOT", "WAIT", "EventClient", "ServerProcess", "close_client", "eventually",
@@ -56,7 +56,7 @@ class EventClient:
         self.sio.on("frame", self._frame)
         self.sio.on("disconnect", lambda *a: self.disconnected.set())
         if connect:
-            self.sio.connect(url, transports=["websocket"], auth=auth, wait_timeout=WAIT,
+            self.sio.connect(url, transports=["websocket"], auth=auth, wait_timeout=deadline(),
                              headers=headers or {})
 
     def _record(self, event: str, *args: Any) -> None:
@@ -68,13 +68,14 @@ class EventClient:
         self._record("frame", frame)
         return "ok"  # the ack
 
-    def wait_event(self, name: str, timeout: float = WAIT) -> Any:
+    def wait_event(self, name: str, timeout: float = BASE_WAIT) -> Any:
         """The first event `name` received (waiting for it)."""
         def find() -> list[Any]:
             return [data for event, data in self.events if event == name]
 
         with self.cond:
-            assert self.cond.wait_for(lambda: find(), timeout), f"no {name} in {self.events}"
+            assert self.cond.wait_for(lambda: find(), deadline(timeout)), \
+                f"no {name} in {self.events}"
             return find()[0]
 
     def count(self, name: str) -> int:
@@ -82,14 +83,14 @@ class EventClient:
         with self.cond:
             return sum(1 for event, _ in self.events if event == name)
 
-    def wait(self, predicate: Callable[[], bool], timeout: float = WAIT) -> None:
+    def wait(self, predicate: Callable[[], bool], timeout: float = BASE_WAIT) -> None:
         """Wait until `predicate()` (checked whenever an event arrives)."""
         with self.cond:
-            assert self.cond.wait_for(predicate, timeout), "timed out waiting"
+            assert self.cond.wait_for(predicate, deadline(timeout)), "timed out waiting"
 
     def call(self, event: str, data: Any = None) -> Any:
         """Send with an ack and return it."""
-        return self.sio.call(event, {} if data is None else data, timeout=WAIT)
+        return self.sio.call(event, {} if data is None else data, timeout=deadline())
 
     def close(self) -> None:
         """Disconnect (see close_client)."""

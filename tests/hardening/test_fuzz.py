@@ -361,7 +361,8 @@ def test_import_of_random_states(arena, state) -> None:
     client.get_received()
 
 
-@settings(max_examples=200, deadline=None, database=None)
+@settings(max_examples=200, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])  # a busy machine is slow, not wrong
 @given(auth=st.one_of(st.none(), st.dictionaries(st.text(max_size=8), json_values, max_size=3),
                      st.dictionaries(
     st.sampled_from(["session", "room", "viewer", "name"]), json_values, max_size=4)))
@@ -399,7 +400,8 @@ paths = st.one_of(
 )
 
 
-@settings(max_examples=600, deadline=None, database=None)
+@settings(max_examples=600, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])  # a busy machine is slow, not wrong
 @given(method=st.sampled_from(METHODS), path=paths,
        token=st.one_of(st.none(), st.text(st.characters(exclude_characters="\r\n\x0b\x0c"
                                                                       "\x1c\x1d\x1e\x85"
@@ -414,6 +416,9 @@ def test_any_http_request_gets_no_server_error_and_the_headers(arena, method, pa
     response = arena["app"].test_client().open(path, method=method, headers=headers, data=body)
     response.close()
     assert response.status_code < 500, (method, path, response.status_code)
+    # only a path that starts with // names another host ('//0?': host 0), refused as a
+    # foreign Host (421) with the same headers as any response
+    assert response.status_code != 421 or path.startswith("//"), (path, response.status)
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     if path.endswith("polls.csv") and method != "OPTIONS":  # OPTIONS: 200, Allow, no body
@@ -481,8 +486,9 @@ def test_raw_malformed_frames_on_a_live_server(live, caplog) -> None:
     COUNTS["raw frames"] += sent
     print(f"\nfuzz (live, raw): {sent} frames, {closed} connections dropped by the server, "
           f"bystander at {rate:.0f} frames/s (before: {baseline:.0f})")
-    # the bystander kept its frame rate (30/s at most) and the server still answers
-    assert rate > 10, rate
+    # the bystander kept its frame rate (30/s at most when idle), measured against its own
+    # rate just before under the same load: a busy machine slows both, the flood must not
+    assert len(bystander.frames) - frames >= 2 and rate >= baseline / 4, (rate, baseline)
     # no traceback in the log, and one short line per connection (at most every 10 s)
     assert not [r for r in caplog.records if r.exc_info], caplog.text[:2000]
     refusals = [r for r in caplog.records if "refused a packet" in r.getMessage()]

@@ -18,7 +18,7 @@ from app.sessions import registry as registry_module
 from app.web import create_app, server
 from app.web import socketio as flask_socketio
 from app.web.hosts import machine_addresses
-from app.web.security import CONTENT_SECURITY_POLICY
+from app.web.security import CONTENT_SECURITY_POLICY, HEADERS
 
 EVIL = "http://evil.example"
 
@@ -226,6 +226,9 @@ def test_a_foreign_host_gets_no_session(live) -> None:
         assert handshake(live.url, host) in (400, 421), host
     page = live.app.test_client().get("/", headers={"Host": "rebound.example"})
     assert page.status_code == 421 and b"--allowed-host" in page.data
+    for name, value in HEADERS.items():  # a refusal carries the headers every response does
+        assert page.headers[name] == value, name
+    assert live.app.test_client().get("//0?").status_code == 421  # an absolute path's host
     with pytest.raises(websocket.WebSocketBadStatusException) as refused:
         websocket.create_connection(live.url.replace("http", "ws") +
                                     "/socket.io/?EIO=4&transport=websocket",

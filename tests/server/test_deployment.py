@@ -103,7 +103,7 @@ def test_rooms_survive_a_redis_outage(redis: RedisServer, tmp_path: Path) -> Non
         clients.append(late)
         late.frame(lambda f: f["step"] == target)
         presenter.wait(lambda: any(d["viewers"] == 3 for n, d in presenter.events
-                                   if n == "room_status"), timeout=deadline(RESYNC))
+                                   if n == "room_status"), timeout=RESYNC)
         print(f"\nRedis SIGKILLed for {OUTAGE:.0f} s: students back in sync "
               f"{resynced:.2f} s after it returned")
     finally:
