@@ -39,8 +39,10 @@ from .transfer import export_state, read_state
 
 __all__ = ["EXPORT_FORMAT", "MAX_MARKS", "Session", "SessionLock"]
 
-#: Settings that can change mid-run without starting over.
-LIVE_SETTINGS = frozenset({"eta", "alpha"})
+#: Settings that can change mid-run without starting over: the step sizes, and the simplest
+#: problem's signal s and desired response d (a class changes them to see the net follow;
+#: the patterns are drawn from the settings again, and convergence judged on the new ones).
+LIVE_SETTINGS = frozenset({"eta", "alpha", "s", "d"})
 
 Spawn = Callable[..., Any]
 
