@@ -44,6 +44,8 @@ export function renderDerivation(container, selection, frame) {
     // without a trace the equations are shown symbolically, not as "later phase"
     div.className = !frame?.trace ? "eq symbolic" : section.pending ? "eq pending" : "eq";
     div.dataset.heading = section.heading;
+    if (section.id) div.dataset.id = section.id;
+    if (section.phase) div.dataset.phase = section.phase;
     const heading = document.createElement("span");
     heading.className = "heading";
     heading.textContent = section.heading;
@@ -62,7 +64,7 @@ export function renderDerivation(container, selection, frame) {
     if (section.note) {
       const n = document.createElement("span");
       n.className = "eq-note";
-      n.textContent = section.note;
+      appendMath(n, section.note);
       div.append(n);
     }
     parts.push(div);

@@ -42,9 +42,10 @@ test("weight: gradient, Δw with η and momentum, and the new weight", () => {
   assert.match(model.title, /^Weight v_\{1,2\}, from s_\{2\} to h_\{1\}/);
   const g = find(model, "The pattern for hidden layers");
   assert.deepEqual(numbers(g), [t.delta[0][0], t.s[1], t.gradient[0][0][1]]);
-  const c = find(model, "The weight update rule revised (with momentum)");
-  assert.equal(text(c), "Δv_{1,2} = η·δ_{h1}·s_{2} + α·Δv_{1,2}(n−1) = # × # × # + # = #");
-  assert.deepEqual(numbers(c), [frame.settings.eta, t.delta[0][0], t.s[1], t.momentum[0][0][1], t.change[0][0][1]]);
+  const c = find(model, "Momentum");
+  assert.equal(text(c), "Δv_{1,2}(n) = η · δ_{h1} · s_{2} + α · Δv_{1,2}(n−1) = # + # = #");
+  assert.deepEqual(numbers(c), [t.learning[0][0][1], t.momentum[0][0][1], t.change[0][0][1]]);
+  assert.deepEqual(numbers(find(model, "Similar pattern for hidden weights")), [frame.settings.eta, t.delta[0][0], t.s[1], t.learning[0][0][1]]);
   assert.deepEqual(numbers(find(model, "Descend the gradient")), [t.weights_before[0][0][1], t.change[0][0][1], t.weights_after[0][0][1]]);
   const bias = derivation({ kind: "weight", layer: 1, neuron: 0, input: 2 }, frame);
   assert.deepEqual(numbers(find(bias, "Output layer gradient abbreviated")), [t.delta[1][0], 1, t.gradient[1][0][2]]);
@@ -54,7 +55,7 @@ test("quantities of phases not yet revealed are pending, with no numbers", () =>
   const frame = load("frame-tanh-32.json"); // tanh, 2-3-2-1, after delta_hidden
   const model = derivation({ kind: "weight", layer: 2, neuron: 0, input: 0 }, frame);
   assert.equal(find(model, "Output layer gradient abbreviated").pending, false);
-  const change = find(model, "The weight update rule revised (with momentum)");
+  const change = find(model, "The weight update rule revised");
   assert.equal(change.pending, true);
   assert.deepEqual(numbers(change), []);
   const out = derivation({ kind: "neuron", layer: 3, index: 0 }, frame);
