@@ -104,6 +104,7 @@ class Session:
         self.sid: str | None = None
         self.detached_at: float | None = clock()
         self.sweep: SweepJob | None = None
+        self.lesson: dict[str, Any] | None = None  # the lesson step on screen (lesson.py)
         self._sweeps = 0
         self._closed = False
         self._record_loss()

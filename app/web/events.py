@@ -18,7 +18,7 @@ from flask_socketio import disconnect, emit
 from app.sessions import FrameStream, RegistryFull, Session, SessionRegistry, field_of
 from app.sessions.schema import fields, required, settings_values, step_unit, weight_address
 
-from . import rooms
+from . import lessons, rooms
 from .extensions import socketio
 from .transport import wants_ack
 from .wire import jsonable
@@ -229,4 +229,5 @@ def sweep_clear(session: Session, data: Any) -> dict:
 
 
 rooms.presenter_commands(command)
+lessons.register(command)
 rooms.viewer_commands(socketio.on)

@@ -14,6 +14,7 @@ from app.sessions import GRACE_SECONDS, MAX_SESSIONS, MIN_INTERVAL, SessionRegis
 
 from . import (
     events,  # noqa: F401 - registers the Socket.IO handlers
+    lessons,
     limits,
     persistence,
     transport,
@@ -60,6 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.after_request(add_headers)
     app.register_blueprint(pages)
     app.register_blueprint(rooms_http)
+    lessons.install(app)
 
     socketio.init_app(
         app, async_mode="threading", always_connect=True, logger=False, engineio_logger=False,

@@ -45,7 +45,7 @@ def test_installed_wheel_serves_the_page_with_its_vendor_files(tmp_path: Path) -
     wheel = next(dist.glob("*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("app/templates/index.html", "app/static/js/main.js", "app/static/css/app.css",
-                   "app/static/vendor/socket.io.esm.min.js"):
+                   "app/static/vendor/socket.io.esm.min.js", "app/lessons/momentum.json"):
         assert needed in names, f"{needed} is not in {wheel.name}"
     assert not any(n.startswith(("node_modules/", "static/", "templates/")) for n in names)
 
