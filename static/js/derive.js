@@ -6,7 +6,7 @@
 //
 // An equation is a list of parts: a string of math text (x_{sub}, x^{sup}, x_o) or a number
 // part {n: value} (shown formatted, with the full value kept for tests and tooltips).
-import { PHASE_ORDER, phaseIndex, netOf, neuronSymbol, weightedSymbol, weightSymbol, deltaSymbol, num, joinParts, section } from "./notation.js";
+import { PHASE_ORDER, phaseIndex, netOf, neuronSymbol, weightedSymbol, weightSymbol, deltaSymbol, num, joinParts, section, slopeText, slopeValue, slopeNumbers } from "./notation.js";
 import { chainRule } from "./chain.js";
 
 export { PHASE_ORDER, neuronSymbol, weightSymbol, deltaSymbol };
@@ -43,7 +43,23 @@ function forwardSections(net, L, j, trace, activation, shown) {
   const outEq = [`${out} = ${squash}(${weighted})`];
   if (shown >= 0) outEq.push(` = ${squash}(`, num(trace.weighted[l][j]), ") = ", num(trace.outputs[l][j]));
   sections.push(section(output ? "Response from output neuron" : "Hidden neuron output", outEq, shown < 0, "", "output"));
+  sections.push(...definitionSections(weighted, out, shown >= 0 ? trace.weighted[l][j] : null, shown >= 0 ? trace.outputs[l][j] : null, activation));
   return sections;
+}
+
+/** The definitions and identities for this neuron: the squashing function and its slope from the output. */
+function definitionSections(x, y, xValue, yValue, activation) {
+  const ready = yValue !== null;
+  const tanh = activation === "tanh";
+  const f = tanh ? [`tanh(${x}) = (e^{${x}} − e^{−${x}})/(e^{${x}} + e^{−${x}})`] : [`σ(${x}) = 1/(1 + e^{−${x}})`];
+  if (ready) f.push(...(tanh ? [" = ", num(yValue)] : [" = 1/(1 + e^{−", num(xValue, true), "}) = ", num(yValue)]));
+  const d = tanh ? [`tanh′(${x}) = 1 − tanh^{2}(${x}) = ${slopeText(y, activation)}`] : [`σ′(${x}) = σ(${x})·(1 − σ(${x})) = ${slopeText(y, activation)}`];
+  if (ready) d.push(" = ", ...slopeNumbers(yValue, activation), " = ", num(slopeValue(yValue, activation)));
+  return [
+    section(tanh ? "The tanh function (an option)" : "Sigmoid function", f, !ready, "", "sigmoid"),
+    section(tanh ? "Derivative of tanh" : "Derivative of the sigmoid function", d, !ready,
+      "Written with the neuron's own output: no need for the weighted input again.", "slope"),
+  ];
 }
 
 /** Error and objective (shown from the error phase on). */
@@ -91,7 +107,7 @@ function hiddenDeltaSection(net, L, j, trace, activation, shown) {
     else eq.push(" = ", num(out, true), " × (1 − ", num(out, true), ") × (");
     eq.push(...joinParts(numbers, " + "), ") = ", num(trace.delta[L - 1][j]));
   }
-  return section("Local gradient backpropagation", eq, !ready, "", "local-hidden");
+  return section("Local gradient backpropagation", eq, !ready, "", "recursion");
 }
 
 /** Where the trace is, in words: pattern, epoch (both from 1), s, d and the phase. */

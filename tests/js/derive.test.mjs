@@ -76,3 +76,20 @@ test("symbols and math runs", () => {
   ]);
   assert.deepEqual(derivation(null, {}).sections, []);
 });
+
+test("definitions and identities for a neuron: σ of its weighted input, σ' from its output", () => {
+  const frame = load("frame-221.json");
+  const t = frame.trace;
+  const model = derivation({ kind: "neuron", layer: 1, index: 0 }, frame);
+  const sig = model.sections.find((s) => s.id === "sigmoid");
+  assert.equal(sig.heading, "Sigmoid function");
+  assert.equal(text(sig), "σ(b_{1}) = 1/(1 + e^{−b_{1}}) = 1/(1 + e^{−#}) = #");
+  assert.deepEqual(numbers(sig), [t.weighted[0][0], t.outputs[0][0]]);
+  assert.ok(Math.abs(1 / (1 + Math.exp(-t.weighted[0][0])) - t.outputs[0][0]) < 1e-15);
+  const slope = model.sections.find((s) => s.id === "slope");
+  assert.equal(text(slope), "σ′(b_{1}) = σ(b_{1})·(1 − σ(b_{1})) = h_{1}(1 − h_{1}) = # × (1 − #) = #");
+  const h = t.outputs[0][0];
+  assert.deepEqual(numbers(slope), [h, h, h * (1 - h)]);
+  const tanh = derivation({ kind: "neuron", layer: 3, index: 0 }, load("frame-tanh-32.json"));
+  assert.equal(text(tanh.sections.find((s) => s.id === "slope")), "tanh′(a) = 1 − tanh^{2}(a) = (1 − r^{2}) = 1 − #^{2} = #");
+});
