@@ -24,7 +24,8 @@ function neuronDelta(trace, sizes, L, j, shown) {
 
 /**
  * data: {weights, trace, selection, hover, numbers, anim: {phase, t}|null, theme, activation,
- * dragging: weight selection|null, saturated: Set of "layer:index" (flat σ', saturation.js)}.
+ * dragging: weight selection|null, saturated: Set of "layer:index" (flat σ', saturation.js),
+ * lit: Set of "neuron:L:j" / "weight:l:j:i" that a lesson step points at (lesson-view.js refKey)}.
  * layout: from networkLayout().
  */
 export function drawNetwork(ctx, data, layout) {
@@ -59,7 +60,8 @@ export function drawNetwork(ctx, data, layout) {
   for (const e of layout.edges) {
     const w = weightValue(e);
     const sel = { kind: "weight", layer: e.layer, neuron: e.neuron, input: e.input };
-    const highlighted = sameSelection(sel, data.selection) || sameSelection(sel, data.hover) || sameSelection(sel, data.dragging);
+    const lit = data.lit?.has(`weight:${e.layer}:${e.neuron}:${e.input}`);
+    const highlighted = lit || sameSelection(sel, data.selection) || sameSelection(sel, data.hover) || sameSelection(sel, data.dragging);
     if (highlighted) {
       ctx.strokeStyle = theme.focus;
       ctx.lineWidth = weightWidth(w, scale) + 6;
@@ -148,6 +150,16 @@ export function drawNetwork(ctx, data, layout) {
       ctx.arc(n.x, n.y, r + 13, 0, Math.PI * 2);
       ctx.stroke();
       ctx.setLineDash([]);
+    }
+    if (!n.bias && data.lit?.has(`neuron:${n.layer}:${n.index}`)) {
+      // a lesson points here: a wide ring in the focus colour, outside the δ ring
+      ctx.strokeStyle = theme.focus;
+      ctx.lineWidth = 4 * scaleText;
+      ctx.globalAlpha = 0.7;
+      ctx.beginPath();
+      ctx.arc(n.x, n.y, r + 19 * scaleText, 0, Math.PI * 2);
+      ctx.stroke();
+      ctx.globalAlpha = 1;
     }
     if (pulse) {
       ctx.strokeStyle = theme.focus;
