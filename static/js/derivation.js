@@ -26,8 +26,11 @@ export function numberSpan(value, wrap = false) {
   return span;
 }
 
-/** Render the derivation for `selection` in `frame` into `container`. */
-export function renderDerivation(container, selection, frame) {
+/**
+ * Render the derivation for `selection` in `frame` into `container`; the lines whose id is in
+ * `lit` (a lesson step's highlight) are marked.
+ */
+export function renderDerivation(container, selection, frame, lit = null) {
   const model = derivation(selection, frame);
   const parts = [];
   if (model.title) {
@@ -43,6 +46,7 @@ export function renderDerivation(container, selection, frame) {
     const div = document.createElement("div");
     // without a trace the equations are shown symbolically, not as "later phase"
     div.className = !frame?.trace ? "eq symbolic" : section.pending ? "eq pending" : "eq";
+    if (lit?.has(section.id)) div.classList.add("lit");
     div.dataset.heading = section.heading;
     if (section.id) div.dataset.id = section.id;
     if (section.phase) div.dataset.phase = section.phase;
