@@ -74,4 +74,17 @@ export function renderDerivation(container, selection, frame, lit = null) {
     parts.push(div);
   }
   container.replaceChildren(...parts);
+  showLit(container, lit);
+}
+
+/**
+ * When the lines a lesson step points at change, scroll the panel (only the panel: it scrolls
+ * on its own in a lesson, lessons.css) to the first of them, so the page shows what to look at.
+ */
+function showLit(container, lit) {
+  const key = lit ? [...lit].join() : "";
+  if (container.dataset.litKey === key) return;
+  container.dataset.litKey = key;
+  const first = container.querySelector(".eq.lit");
+  if (first) container.scrollTop += first.getBoundingClientRect().top - container.getBoundingClientRect().top - 8;
 }

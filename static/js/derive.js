@@ -51,8 +51,9 @@ function forwardSections(net, L, j, trace, activation, shown) {
 function definitionSections(x, y, xValue, yValue, activation) {
   const ready = yValue !== null;
   const tanh = activation === "tanh";
-  const f = tanh ? [`tanh(${x}) = (e^{${x}} − e^{−${x}})/(e^{${x}} + e^{−${x}})`] : [`σ(${x}) = 1/(1 + e^{−${x}})`];
-  if (ready) f.push(...(tanh ? [" = ", num(yValue)] : [" = 1/(1 + e^{−", num(xValue, true), "}) = ", num(yValue)]));
+  // exp() rather than a superscript: math text has no subscripts inside superscripts, nor numbers
+  const f = tanh ? [`tanh(${x}) = (exp(${x}) − exp(−${x}))/(exp(${x}) + exp(−${x}))`] : [`σ(${x}) = 1/(1 + exp(−${x}))`];
+  if (ready) f.push(...(tanh ? [" = ", num(yValue)] : [" = 1/(1 + exp(−", num(xValue, true), ")) = ", num(yValue)]));
   const d = tanh ? [`tanh′(${x}) = 1 − tanh^{2}(${x}) = ${slopeText(y, activation)}`] : [`σ′(${x}) = σ(${x})·(1 − σ(${x})) = ${slopeText(y, activation)}`];
   if (ready) d.push(" = ", ...slopeNumbers(yValue, activation), " = ", num(slopeValue(yValue, activation)));
   return [

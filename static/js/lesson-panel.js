@@ -32,6 +32,7 @@ export function createLessonPanel(root, hooks) {
     const key = next ? `${next.key}:${next.text ? "loaded" : "loading"}` : "";
     view = next;
     root.hidden = !next;
+    root.ownerDocument.documentElement.classList.toggle("in-lesson", Boolean(next));
     if (key !== shownKey) {
       shownKey = key;
       hooks.stepChanged?.(next);

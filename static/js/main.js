@@ -22,6 +22,9 @@ import { roomFromSearch } from "./classroom.js";
 import { createPresenter } from "./room.js";
 import { createViewer, setReadOnly, wireClassroomDialog } from "./viewer.js";
 import { createSweepPanel } from "./sweep-panel.js";
+import { createLessonPanel } from "./lesson-panel.js";
+import { createLessonMenu } from "./lesson-menu.js";
+import { tailorFromSearch } from "./tailor.js";
 
 const $ = (id) => document.getElementById(id);
 const state = createState();
@@ -32,6 +35,9 @@ let mode = { room: null, forked: false }; // following a room (read-only) unless
 let presenter = null;
 let viewer = null;
 let sweep = null;
+let lessons = null; // the lesson card
+let lessonMenu = null;
+const tailored = tailorFromSearch(location.search); // ?lesson=...&step=...&hide=...
 
 // ----- viewer preferences -------------------------------------------------------------------
 function setPref(name, value) {
@@ -270,7 +276,11 @@ function updateWeightEditor() {
 // ----- frames ---------------------------------------------------------------------------------
 function onFrame(frame) {
   const previous = state.frame?.trace;
+  const place = JSON.stringify(state.frame?.lesson ?? null);
   applyFrame(state, frame);
+  lessons?.frame(frame);
+  if (JSON.stringify(frame.lesson ?? null) !== place) lessonMenu?.sync();
+  openLinkedLesson(frame);
   if (frame.room && state.readOnly) viewer.update(frame.room);
   const now = performance.now();
   const phases = phasesToPlay(previous, frame.trace);
@@ -297,7 +307,7 @@ function updatePanels() {
   if (key === view.panelKey) return;
   const frameChanged = !view.panelKey.startsWith(`${state.frameVersion}|`);
   view.panelKey = key;
-  renderDerivation($("derivation"), focus, frame);
+  renderDerivation($("derivation"), focus, frame, state.lit?.panel);
   if (!frameChanged) return;
   const status = $("status");
   status.textContent = statusText(frame);
@@ -383,7 +393,7 @@ function draw(now) {
   drawNetwork(net.ctx, {
     weights: displayedWeights(state), trace: frame.trace, selection: state.selection, hover: state.hover,
     numbers: state.numbers, anim, theme: view.theme, activation: frame.settings?.activation, dragging: state.drag,
-    saturated: view.saturated,
+    saturated: view.saturated, lit: state.lit?.network,
   }, view.layout);
   const curve = fitCanvas($("curve-canvas"));
   drawCurve(curve.ctx, { points: state.history, marks: state.marks, log: state.log, theme: view.theme, epoch: frame.epoch }, curve);
@@ -392,6 +402,29 @@ function draw(now) {
   performance.measure("draw", "draw-start");
   performance.clearMarks("draw-start");
   if (++measured % 600 === 0) performance.clearMeasures("draw");
+}
+
+// ----- lessons ----------------------------------------------------------------------------------
+/** A new lesson step is on screen: select what it is about, light up what it points at. */
+function lessonStepChanged(step) {
+  state.lit = step ? { network: step.network, panel: step.panel } : null;
+  if (step?.select) state.selection = step.select;
+  view.panelKey = "";
+  view.dirty = true;
+  updateWeightEditor();
+}
+
+/** A link's lesson (?lesson=&step=) is opened once, with the first frame, unless already there. */
+let linkedLesson = tailored.lesson && !roomFromSearch(location.search) ? tailored : null;
+function openLinkedLesson(frame) {
+  if (!linkedLesson || state.readOnly) return;
+  const wanted = linkedLesson;
+  linkedLesson = null;
+  const place = frame.lesson;
+  if (place?.name === wanted.lesson && place.step === wanted.step) return;
+  send("lesson", { lesson: wanted.lesson, step: wanted.step }).then((reply) => {
+    if (!reply.ok) say(`Link: ${[reply.error, ...tailored.errors].join("; ")}`);
+  });
 }
 
 // ----- connection: the tab's own session, or a room it follows ---------------------------------
@@ -408,7 +441,7 @@ function connectAs(next) {
   client = connect(io, {
     hello: (hello) => {
       setSweep(state);
-      if (!applied && !mode.room) applyUrlSettings(hello.settings);
+      if (!applied && !mode.room && !tailored.lesson) applyUrlSettings(hello.settings); // a lesson's step sets its own
       applied = true;
       if (!mode.room) presenter.restore();
     },
@@ -458,8 +491,17 @@ async function start() {
     ended: () => client?.close(),
   });
   wireClassroomDialog(Boolean(mode.room));
+  lessons = createLessonPanel($("lesson-card"), {
+    command: send, readOnly: () => state.readOnly, inRoom: () => Boolean(presenter?.room || state.readOnly),
+    stepChanged: lessonStepChanged,
+  });
+  lessonMenu = createLessonMenu($("lessons-dialog"), $("lessons-button"), {
+    start: (name) => lessons.start(name, 0), place: () => state.frame?.lesson ?? null,
+    settingsQuery: () => (state.frame ? settingsToQuery(state.frame.settings, state.table.settings) : ""), say,
+  }, tailored.hide);
+  if (tailored.errors.length) say(`Link: ${tailored.errors.join("; ")}`);
   connectAs(mode);
-  globalThis.backpropXor = { state, view, get client() { return client; }, get sweep() { return sweep; } }; // for debugging from the console and the tests
+  globalThis.backpropXor = { state, view, get client() { return client; }, get sweep() { return sweep; }, get lessons() { return lessons; } }; // for debugging from the console and the tests
 }
 
 start();

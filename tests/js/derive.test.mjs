@@ -83,7 +83,7 @@ test("definitions and identities for a neuron: σ of its weighted input, σ' fro
   const model = derivation({ kind: "neuron", layer: 1, index: 0 }, frame);
   const sig = model.sections.find((s) => s.id === "sigmoid");
   assert.equal(sig.heading, "Sigmoid function");
-  assert.equal(text(sig), "σ(b_{1}) = 1/(1 + e^{−b_{1}}) = 1/(1 + e^{−#}) = #");
+  assert.equal(text(sig), "σ(b_{1}) = 1/(1 + exp(−b_{1})) = 1/(1 + exp(−#)) = #");
   assert.deepEqual(numbers(sig), [t.weighted[0][0], t.outputs[0][0]]);
   assert.ok(Math.abs(1 / (1 + Math.exp(-t.weighted[0][0])) - t.outputs[0][0]) < 1e-15);
   const slope = model.sections.find((s) => s.id === "slope");
