@@ -1,4 +1,4 @@
-"""Benchmark of the engine against the C yardstick, measured side by side in one run.
+"""Benchmark of the engine against the project's C reference, side by side in one run.
 
     .venv/bin/python bench/engine.py [--epochs N] [--repeat R] [--nets K] [--json]
 
@@ -9,8 +9,9 @@ Rows, all 2-2-1 sigmoid nets on XOR, η = 0.5, online:
   network-epochs/s; the nets stop at convergence, so stuck nets do most of the work;
 - sliced sweep: the same K nets as the server trains them (`SlicedSweep`, one
   core, in slices of `--slice` epochs with the bookkeeping between slices);
-- C yardstick: `../shared/bench/xor_221.c`, compiled with -O2 and run from the same
-  initial weights for the same epochs (its weights must equal the fast path's).
+- C reference: `bench/reference/backprop_221.c` (the same loop written in C, built
+  with -O2 -ffp-contract=off), run from the same initial weights for the same epochs;
+  its weights must equal the fast path's bit for bit.
 
 Each figure is the best of `--repeat` runs (the least disturbed by other work on
 the machine); the repeats interleave C and Python so drift hits both alike.
@@ -21,7 +22,6 @@ fast path ≥ 0.50 × C, ensemble ≥ 1.0 × C. Also prints the sweep's stuck sh
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import sys
@@ -36,21 +36,11 @@ sys.path.insert(0, str(ROOT))
 from app.engine import Trainer, TrainingConfig  # noqa: E402
 from app.engine.ensemble import sweep  # noqa: E402
 from app.engine.sliced_sweep import SlicedSweep  # noqa: E402
-
-#: shared/ sits beside the checkout, here and in CI.
-YARDSTICK = ROOT.parent / "shared" / "bench" / "c_yardstick.py"
+from bench.reference.c_reference import run_c  # noqa: E402
 
 WEIGHTS = [[[0.1, -0.2, 0.3], [-0.4, 0.5, -0.6]], [[0.7, -0.8, 0.9]]]
 
 GOALS = {"fast path": 0.50, "ensemble": 1.0}
-
-
-def load_yardstick():
-    """The shared `run_c(weights, epochs, eta)`."""
-    spec = importlib.util.spec_from_file_location("c_yardstick", YARDSTICK)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.run_c
 
 
 def fast_path(epochs: int) -> tuple[float, np.ndarray]:
@@ -101,7 +91,6 @@ def main(argv: list[str] | None = None) -> int:
     if min(args.epochs, args.traced_epochs, args.nets, args.sweep_epochs, args.repeat) < 1:
         parser.error("every count must be at least 1")
 
-    run_c = load_yardstick()
     config = TrainingConfig()
     # warm-up: compile every kernel and the C binary before any timing
     fast_path(10)
@@ -110,12 +99,12 @@ def main(argv: list[str] | None = None) -> int:
     sliced(config, 2, 10, 5)
     run_c(WEIGHTS, epochs=10, eta=0.5)
 
-    best = {"C yardstick": 0.0, "fast path": 0.0, "traced path": 0.0, "ensemble": 0.0,
+    best = {"C reference": 0.0, "fast path": 0.0, "traced path": 0.0, "ensemble": 0.0,
             "sliced sweep": 0.0}
     stuck_shares, same_weights = [], []
     for _ in range(args.repeat):
         c = run_c(WEIGHTS, epochs=args.epochs, eta=0.5)
-        best["C yardstick"] = max(best["C yardstick"], c["epochs_per_second"])
+        best["C reference"] = max(best["C reference"], c["epochs_per_second"])
         rate, w = fast_path(args.epochs)
         best["fast path"] = max(best["fast path"], rate)
         c_w = np.array([x for layer in c["weights"] for row in layer for x in row])
@@ -127,9 +116,9 @@ def main(argv: list[str] | None = None) -> int:
         best["sliced sweep"] = max(best["sliced sweep"],
                                    sliced(config, args.nets, args.sweep_epochs, args.slice))
 
-    c_rate = best["C yardstick"]
+    c_rate = best["C reference"]
     rows = []
-    for name in ("fast path", "traced path", "ensemble", "sliced sweep", "C yardstick"):
+    for name in ("fast path", "traced path", "ensemble", "sliced sweep", "C reference"):
         ratio = best[name] / c_rate
         goal = GOALS.get(name)
         rows.append({"path": name, "epochs_per_second": best[name], "ratio_vs_c": ratio,

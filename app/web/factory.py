@@ -13,6 +13,7 @@ from flask import Flask
 from app.sessions import GRACE_SECONDS, MAX_SESSIONS, MIN_INTERVAL, SessionRegistry
 
 from . import (
+    assets,
     events,  # noqa: F401 - registers the Socket.IO handlers
     lessons,
     limits,
@@ -61,6 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.after_request(add_headers)
     app.register_blueprint(pages)
     app.register_blueprint(rooms_http)
+    assets.install(app)  # the page's bundle (or its modules), cache headers, compression
     lessons.install(app)
 
     socketio.init_app(

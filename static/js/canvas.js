@@ -2,13 +2,18 @@
 // times devicePixelRatio, and the context is scaled so drawing code works in CSS pixels.
 
 // CSS sizes of the canvases, kept by a ResizeObserver: reading clientWidth while drawing would
-// force a synchronous layout right after the panels' DOM was updated.
+// force a synchronous layout right after the panels' DOM was updated. A canvas watched with
+// watchSize() also tells its owner when its box changed, so only that canvas is redrawn.
 const sizes = new WeakMap();
+const watchers = new WeakMap();
 const observer = typeof ResizeObserver === "function"
   ? new ResizeObserver((entries) => {
     for (const entry of entries) {
       const box = entry.contentBoxSize?.[0];
-      sizes.set(entry.target, box ? { width: box.inlineSize, height: box.blockSize } : { width: entry.contentRect.width, height: entry.contentRect.height });
+      const size = box ? { width: box.inlineSize, height: box.blockSize } : { width: entry.contentRect.width, height: entry.contentRect.height };
+      const old = sizes.get(entry.target);
+      sizes.set(entry.target, size);
+      if (!old || old.width !== size.width || old.height !== size.height) watchers.get(entry.target)?.();
     }
   })
   : null;
@@ -21,6 +26,12 @@ function cssSize(canvas) {
     observer?.observe(canvas);
   }
   return size;
+}
+
+/** Call `onResize()` whenever `canvas`'s CSS box changes size (and once it is first measured). */
+export function watchSize(canvas, onResize) {
+  watchers.set(canvas, onResize);
+  cssSize(canvas);
 }
 
 /**

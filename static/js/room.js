@@ -4,17 +4,18 @@
 import { spacedCode, studentsText, pollContext } from "./classroom.js";
 import { renderBars } from "./polls.js";
 import { downloadBlob } from "./downloads.js";
+import { scoped } from "./dom.js";
 
 export const TOKEN_KEY = "backprop-xor-room";
 
 /**
- * The presenter panel. `command(name, payload)` sends over the tab's connection;
- * `selectedWeight()` is the weight selected in the network view ({layer, neuron, input}) or null.
+ * The presenter's `panel`, shown once a room is open; `openButton` opens one. `command(name,
+ * payload)` sends over the tab's connection; `selectedWeight()` is the weight selected in the
+ * network view ({layer, neuron, input}) or null; `presenting(on)` when a room opens or closes.
  * Returns {open(), restore(), status(roomStatus)}.
  */
-export function createPresenter({ command, selectedWeight, storage = globalThis.sessionStorage }) {
-  const $ = (id) => document.getElementById(id);
-  const panel = $("room-panel");
+export function createPresenter({ panel, openButton }, { command, selectedWeight, presenting, storage = globalThis.sessionStorage }) {
+  const $ = scoped(panel);
   let room = null; // {code, token, join_url, qr_url}
   let pollKey = "";
 
@@ -44,7 +45,7 @@ export function createPresenter({ command, selectedWeight, storage = globalThis.
     $("room-url").href = url;
     $("room-qr").src = reply.qr_url;
     panel.hidden = false;
-    document.documentElement.classList.add("presenting");
+    presenting?.(true);
     if (reply.room) status(reply.room);
     return reply;
   }
@@ -53,7 +54,7 @@ export function createPresenter({ command, selectedWeight, storage = globalThis.
     room = null;
     storage?.removeItem(TOKEN_KEY);
     panel.hidden = true;
-    document.documentElement.classList.remove("presenting");
+    presenting?.(false);
   }
 
   /** After a reload or reconnect: the session's room is still open, so show it again. */
@@ -87,9 +88,9 @@ export function createPresenter({ command, selectedWeight, storage = globalThis.
     $("poll-unit-field").hidden = $("poll-kind").value !== "weight_direction";
   }
 
-  $("room-open").addEventListener("click", async () => {
+  openButton.addEventListener("click", async () => {
     const reply = await open();
-    if (reply.ok) $("classroom-dialog").close();
+    if (reply.ok) openButton.closest("dialog")?.close();
   });
   $("room-hide").addEventListener("change", (e) => send("room_controls", { hide: e.target.checked }));
   $("room-close").addEventListener("click", async () => {

@@ -1,22 +1,23 @@
 // The seed-sweep panel: the form (nets, epoch budget, first seed, a setting B changes), start,
 // cancel, clear, progress, summary, canvases, hover and click to load a net, and a keyboard
 // list of the stuck nets. A student following a room sees it without the controls.
-import { fitCanvas } from "./canvas.js";
+import { fitCanvas, watchSize } from "./canvas.js";
+import { scoped, el } from "./dom.js";
 import { parseSetting } from "./urlparams.js";
 import { armName, armSummary, progressText, stateText, stuckSeeds, tipText, loadPayload, loadedText, scatterGeometry, hitPoint } from "./sweep-view.js";
 import { drawHistogram, drawScatter } from "./sweep-draw.js";
 
 const COMPARE = ["eta", "alpha", "hidden", "activation", "mode", "init_range"];
 const SUGGEST = { eta: 2, alpha: 0.9, hidden: 3, init_range: 3 }; // the classic comparisons
-const $ = (id) => document.getElementById(id);
-const el = (tag, className, textContent = "") => Object.assign(document.createElement(tag), { className, textContent });
 
 /**
- * The panel for `table` (GET /api/settings); `command(name, payload)` sends, `frame()` is the
- * newest frame, `readOnly()` true while following a room. Call render(state, theme) every
- * animation frame (it redraws only what changed). `points`: the scatter's, for the tests.
+ * The panel in `root` (#sweep) for `table` (GET /api/settings); `command(name, payload)` sends,
+ * `frame()` is the newest frame, `readOnly()` true while following a room, `loaded(text)` when
+ * a net was loaded into the main view, `invalidate()` asks the render loop for a render(state,
+ * theme) (it redraws only what changed). `points`: the scatter's, for the tests.
  */
-export function createSweepPanel({ table, command, frame, readOnly }) {
+export function createSweepPanel(root, { table, command, frame, readOnly, loaded, invalidate }) {
+  const $ = scoped(root);
   const settings = table.settings;
   const limits = { ...table.sweep, seed: { ...settings.seed, default: 1 } };
   const [hist, scatter, tip, compare, message] = ["sweep-hist", "sweep-scatter", "sweep-tip", "sweep-compare", "sweep-message"].map($);
@@ -70,11 +71,7 @@ export function createSweepPanel({ table, command, frame, readOnly }) {
     let reply = await command("configure", loadPayload(shown, i, k));
     if (reply.ok && !reply.restarted) reply = await command("reset", {}); // only η or α changed
     say(reply.ok ? loadedText(shown, i, k, settings) : reply.error, reply.ok);
-    if (!reply.ok) return;
-    $("message").textContent = message.textContent; // in the controls, with Run focused:
-    $("message").classList.add("ok"); // Enter or space runs the net
-    $("controls-title").scrollIntoView(); // the controls from their top: Run, then the message
-    $("run").focus({ preventScroll: true });
+    if (reply.ok) loaded(message.textContent);
   }
   $("sweep-load-button").addEventListener("click", () => {
     const [i, k] = $("sweep-stuck").value.split(":").map(Number);
@@ -86,6 +83,7 @@ export function createSweepPanel({ table, command, frame, readOnly }) {
     return hitPoint(geometry?.points ?? [], event.clientX - rect.left, event.clientY - rect.top, 8);
   };
   const point = (p) => {
+    if (`${hover?.i}:${hover?.k}` !== `${p?.i}:${p?.k}`) invalidate(); // the hovered net is drawn larger
     hover = p;
     tip.hidden = !p;
     scatter.classList.toggle("over-net", Boolean(p) && !readOnly());
@@ -137,9 +135,8 @@ export function createSweepPanel({ table, command, frame, readOnly }) {
       [version, view, keys] = [state.sweepVersion, state.sweep, []];
       show();
     }
-    const panel = $("sweep");
-    panel.classList.toggle("read-only", readOnly());
-    panel.hidden = readOnly() && !view;
+    root.classList.toggle("read-only", readOnly());
+    root.hidden = readOnly() && !view;
     if (!view || !theme) return;
     const s = theme.scale || 1;
     const [h, c] = [fitCanvas(hist), fitCanvas(scatter)];
@@ -154,5 +151,7 @@ export function createSweepPanel({ table, command, frame, readOnly }) {
     keys = [look, drawn];
   }
 
+  watchSize(hist, invalidate);
+  watchSize(scatter, invalidate);
   return { render, get points() { return geometry?.points ?? []; } };
 }

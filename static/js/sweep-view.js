@@ -1,10 +1,10 @@
 // The seed sweep as the page shows it (protocol: `sweep`): decoding, words, stuck seeds, and
 // the geometry that drawing and pointer share. Pure.
-import { base64ToFloat32, toFloat32 } from "./binary.js";
+import { base64ToFloat32 } from "./binary.js";
 import { linearScale, logScale, lossDomain } from "./scale.js";
 import { fmt, fmtCount } from "./format.js";
 
-const read = (x) => (typeof x === "string" ? base64ToFloat32(x) : toFloat32(x));
+const read = (x) => (x === null || x === undefined ? null : base64ToFloat32(x));
 
 /** A frame's sweep, each arm's results as Float32Arrays (null while running); null for none. */
 export function decodeSweep(raw) {

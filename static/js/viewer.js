@@ -1,27 +1,24 @@
 // A student's side of a room: follow the presenter read-only, answer polls, fork a private
 // copy to experiment, go back to live. The page's own controls stay where they are, disabled
-// (or hidden when the presenter says so); selecting a neuron or weight still works locally.
+// (or hidden when the presenter says so: `hideControls`); selecting a neuron or weight still
+// works locally. The bar and the poll card are passed in; nothing else is touched.
 import { spacedCode, pollContext, pollVerdict, normalizeCode } from "./classroom.js";
 import { renderBars, renderChoices } from "./polls.js";
+import { scoped } from "./dom.js";
 
-/** Controls that send commands: disabled while following a room. */
-const COMMAND_CONTROLS = ".controls .buttons:not(.small) button, #speed, #settings input, #settings select, #export, #import, #weight-value, #weight-set";
-
-/** Disable (or enable) every control that would send a command. */
-export function setReadOnly(on) {
-  document.documentElement.classList.toggle("viewer", on);
-  if (!on) document.documentElement.classList.remove("hide-controls");
-  for (const control of document.querySelectorAll(COMMAND_CONTROLS)) control.disabled = on;
-  document.querySelector('label[for="import"]')?.classList.toggle("disabled", on);
-}
+/** Where the student's name waits for the connection (sessionStorage). */
+export const NAME_KEY = "backprop-xor-name";
 
 /**
- * The student's bar and poll card. `command(name, payload)` sends over the current connection;
- * `fork(session)` and `live()` switch the connection; `ended()` when the room closed. Returns {enter(code, forked), update(room),
- * note(text), connection(what, detail)}.
+ * The student's `bar` and poll `card`. `command(name, payload)` sends over the current
+ * connection; `fork(session)` and `live()` switch the connection; `ended()` when the room
+ * closed; `hideControls(on)` when the presenter hides the students' controls. Returns
+ * {enter(code, forked), update(room), note(text), connection(what, detail)}.
  */
-export function createViewer({ command, fork, live, ended }) {
-  const $ = (id) => document.getElementById(id);
+export function createViewer({ bar, card }, { command, fork, live, ended, hideControls }) {
+  const inBar = scoped(bar);
+  const inCard = scoped(card);
+  const $ = (id) => (id.startsWith("poll-") ? inCard(id) : inBar(id));
   let code = null;
   let forked = false;
   let closed = false;
@@ -32,12 +29,12 @@ export function createViewer({ command, fork, live, ended }) {
   const note = (text) => { $("viewer-note").textContent = text; };
 
   function banner() {
-    $("viewer-bar").hidden = !code;
+    bar.hidden = !code;
     if (!code) return;
     $("viewer-text").textContent = closed ? `Room ${spacedCode(code)} has closed.`
       : forked ? `Your own copy of room ${spacedCode(code)}: change anything.`
         : `Following room ${spacedCode(code)} (live)`;
-    $("viewer-bar").classList.toggle("forked", forked);
+    bar.classList.toggle("forked", forked);
     $("viewer-fork").hidden = forked || closed;
     $("viewer-live").hidden = !forked || closed;
   }
@@ -52,7 +49,6 @@ export function createViewer({ command, fork, live, ended }) {
 
   function showPoll(next) {
     poll = next;
-    const card = $("poll-card");
     card.hidden = !poll;
     if (!poll) return;
     const mine = chosen.get(poll.id) ?? null;
@@ -83,7 +79,7 @@ export function createViewer({ command, fork, live, ended }) {
   /** The room part of a frame. */
   function update(room) {
     if (!room || forked) return;
-    document.documentElement.classList.toggle("hide-controls", Boolean(room.hide_controls));
+    hideControls?.(Boolean(room.hide_controls));
     if (room.closed && !closed) {
       closed = true;
       banner();
@@ -108,12 +104,14 @@ export function createViewer({ command, fork, live, ended }) {
   return { enter, update, note, connection, get closed() { return closed; } };
 }
 
-/** The Classroom dialog: open a room (not while following one), or join one by its code. */
-export function wireClassroomDialog(following) {
-  const $ = (id) => document.getElementById(id);
-  const dialog = $("classroom-dialog");
+/**
+ * The Classroom `dialog`, opened by `button`: open a room (not while `following` one), or join
+ * one by its code (the name is kept in `storage` for the connection).
+ */
+export function wireClassroomDialog(dialog, button, { following, storage = globalThis.sessionStorage }) {
+  const $ = scoped(dialog);
   $("present-box").hidden = following;
-  $("classroom-button").addEventListener("click", () => dialog.showModal());
+  button.addEventListener("click", () => dialog.showModal());
   $("join-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const code = normalizeCode($("join-code").value);
@@ -123,7 +121,7 @@ export function wireClassroomDialog(following) {
       return;
     }
     const name = $("join-name").value.trim();
-    if (name) sessionStorage.setItem("backprop-xor-name", name);
+    if (name) storage?.setItem(NAME_KEY, name);
     location.assign(`${location.pathname}?room=${code}`);
   });
 }

@@ -3,12 +3,16 @@
 Chromium is found at $CHROMIUM or /usr/bin/chromium. When it is missing the browser tests
 skip with the reason, except under CI=true, where they fail: CI must run them.
 Screenshots go to test-artifacts/ (gitignored).
+
+The page is tested as it ships: the esbuild bundle (static/dist), rebuilt once per test session
+(a fraction of a second) so that a module edited since `./dev setup` is what the tests see.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,8 +38,23 @@ def pytest_collection_modifyitems(items: list[Any]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def bundle() -> None:
+    """Rebuild the page's bundle from the current sources (npm run build)."""
+    npm = shutil.which("npm")
+    if npm is None or not (ROOT / "node_modules" / "esbuild").is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true and npm or node_modules/esbuild is missing: run ./dev setup")
+        return  # the server falls back to the modules (or an older bundle) with a warning
+    subprocess.run([npm, "run", "--silent", "build", "--", "--quiet"], cwd=ROOT, check=True,
+                   timeout=120)
+
+
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
+def chromium(bundle: None) -> Iterator[Any]:
     """A headless Chromium; skips (fails under CI=true) when it is not installed."""
     path = chromium_path()
     if path is None:

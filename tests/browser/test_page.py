@@ -276,3 +276,25 @@ def test_phone_layout_and_sharp_canvases(open_page: Any) -> None:
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     expect(canvas).to_have_attribute("width", str(round(round(box["width"]) * 3)))
     screenshot(page, "phone-390", full_page=True)
+
+
+def test_the_unbundled_modules_work_for_development(chromium: Any, make_live: Any) -> None:
+    """./dev serve --dev: the same page from static/js, under the same CSP, with no errors."""
+    live = make_live(ASSETS="dev")
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        problems: list[str] = []
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+        scripts: list[str] = []
+        page.on("request", lambda r: r.resource_type == "script" and scripts.append(r.url))
+        page.goto(f"{live.url}/")
+        expect(page.locator("#truth-table tbody tr")).to_have_count(4)
+        expect(page.locator(STATUS)).to_contain_text("Paused")
+        assert any(url.endswith("/static/js/main.js") for url in scripts), scripts
+        assert not any("/assets/" in url for url in scripts), scripts
+        assert len(scripts) > 20, "one request per module"
+        assert not problems, problems
+    finally:
+        context.close()

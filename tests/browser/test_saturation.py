@@ -65,7 +65,7 @@ def test_a_stuck_nets_saturated_neurons_are_marked_and_explained(open_page: Any)
     assert r_flat < 2 and "r on" not in note.inner_text()
     # drawn: a dashed halo in the saturation colour around h₁ and h₂, none around r
     page.wait_for_function("() => globalThis.backpropXor.view.saturated?.size === 2")
-    page.wait_for_function("() => !globalThis.backpropXor.view.dirty")
+    page.wait_for_function("() => globalThis.backpropXor.scheduler.idle")
     halos = halo_pixels(page)
     assert halos["1:0"] >= 12 and halos["1:1"] >= 12, halos
     assert halos["2:0"] <= 2, halos

@@ -1,4 +1,4 @@
-"""The command line: train, check, sweep and serve, their output, and the C yardstick."""
+"""The command line: train, check, sweep and serve, their output, and the C reference."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from app.cli.main import main
 from app.engine import Trainer, TrainingConfig
 
 REPO = Path(__file__).resolve().parents[2]
-#: shared/ sits beside the checkout (here and in CI): the C yardstick lives there.
-SHARED = REPO.parent / "shared"
+#: The project's own C reference of the 2-2-1 training loop and its driver.
+C_REFERENCE = REPO / "bench" / "reference" / "c_reference.py"
 
 
 def run_json(argv: list[str], capsys: pytest.CaptureFixture) -> dict:
@@ -39,20 +39,20 @@ def write(path: Path, value: object) -> Path:
     return path
 
 
-def c_yardstick():
-    """The shared C yardstick's `run_c`, or skip when this machine has no C compiler."""
+def c_reference():
+    """The C reference's `run_c`, or skip when this machine has no C compiler."""
     if shutil.which("cc") is None and shutil.which("gcc") is None:
-        pytest.skip("no C compiler (cc or gcc) on PATH: the C yardstick cannot be built")
-    source = SHARED / "bench" / "c_yardstick.py"
-    spec = importlib.util.spec_from_file_location("c_yardstick", source)
+        pytest.skip("no C compiler (cc or gcc) on PATH: the C reference cannot be built")
+    spec = importlib.util.spec_from_file_location("c_reference", C_REFERENCE)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.run_c
 
 
 @pytest.mark.parametrize("epochs", [1, 4321, 200_000])
-def test_train_gives_the_c_yardsticks_weights(tmp_path: Path, capsys, epochs: int) -> None:
-    run_c = c_yardstick()
+def test_train_gives_the_c_references_weights_bit_for_bit(tmp_path: Path, capsys,
+                                                         epochs: int) -> None:
+    run_c = c_reference()
     rng = random.Random(epochs)
     weights = [[[rng.uniform(-1, 1) for _ in range(3)] for _ in range(2)],
                [[rng.uniform(-1, 1) for _ in range(3)]]]
@@ -60,9 +60,8 @@ def test_train_gives_the_c_yardsticks_weights(tmp_path: Path, capsys, epochs: in
                        "--epochs", str(epochs)], capsys)
     expected = run_c(weights, epochs=epochs, eta=0.5)
     assert report["epochs"] == expected["epochs"] == epochs
-    got = [x for layer in report["weights"] for row in layer for x in row]
-    want = [x for layer in expected["weights"] for row in layer for x in row]
-    assert got == pytest.approx(want, rel=0, abs=1e-9)
+    # same equations, same order of operations, no fused multiply-add: the same doubles
+    assert report["weights"] == expected["weights"]
 
 
 def test_train_json_reports_what_it_did(capsys) -> None:

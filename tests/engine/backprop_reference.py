@@ -1,6 +1,6 @@
 """An independent implementation of the derivation, in plain Python, for the tests.
 
-Written from Croft's equations (`shared/guide/derivation.md`), not from the
+Written from Croft's equations (`docs/derivation.md`), not from the
 engine: it imports nothing from `app.engine`. Weights are nested lists, a layer
 per entry, one row per neuron, one column per input and the bias weight last
 (its input is the constant 1), as the project's conventions fix them.

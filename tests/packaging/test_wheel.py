@@ -1,4 +1,5 @@
-"""The built wheel carries the page: templates, static and the npm-vendored Socket.IO client.
+"""The built wheel carries the page: templates, static, the npm-vendored Socket.IO client and
+the page's esbuild bundle (static/dist), which it serves.
 
 Builds the wheel with `python -m build`, installs it (without dependencies) into a fresh
 virtual environment that borrows this environment's third-party packages through a .pth
@@ -8,6 +9,7 @@ page and its files over HTTP. Slow (a build and a venv): marked `slow`.
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 import subprocess
@@ -45,8 +47,13 @@ def test_installed_wheel_serves_the_page_with_its_vendor_files(tmp_path: Path) -
     wheel = next(dist.glob("*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("app/templates/index.html", "app/static/js/main.js", "app/static/css/app.css",
-                   "app/static/vendor/socket.io.esm.min.js", "app/lessons/momentum.json"):
+                   "app/static/vendor/socket.io.esm.min.js", "app/static/dist/manifest.json",
+                   "app/lessons/momentum.json"):
         assert needed in names, f"{needed} is not in {wheel.name}"
+    manifest = json.loads(zipfile.ZipFile(wheel).read("app/static/dist/manifest.json"))
+    for name in manifest["files"].values():
+        for suffix in ("", ".br", ".gz", ".map"):
+            assert f"app/static/dist/{name}{suffix}" in names, f"{name}{suffix} is not in the wheel"
     assert not any(n.startswith(("node_modules/", "static/", "templates/")) for n in names)
 
     venv = tmp_path / "venv"
@@ -80,11 +87,14 @@ def test_installed_wheel_serves_the_page_with_its_vendor_files(tmp_path: Path) -
                 time.sleep(0.2)
         assert status == 200
         html = page.decode()
-        assets = re.findall(r'(?:src|href)="(static/[^"]+)"', html)
-        assert "static/js/main.js" in assets and "static/css/app.css" in assets
-        for asset in [*assets, "static/vendor/socket.io.esm.min.js"]:
+        assets = re.findall(r'(?:src|href)="((?:static|assets)/[^"]+)"', html)
+        assert assets == [f"assets/{manifest['files']['app.css']}",
+                          f"assets/{manifest['files']['app.js']}"], "the page links the bundle"
+        for asset in [*assets, "static/js/main.js", "static/vendor/socket.io.esm.min.js"]:
             status, body = fetch(f"{base}/{asset}")
             assert status == 200 and body, asset
+        bundle = fetch(f"{base}/{assets[1]}")[1].decode()
+        assert "socket.io" in bundle.lower(), "the Socket.IO client is bundled in"
         main = fetch(f"{base}/static/js/main.js")[1].decode()
         assert '"../vendor/socket.io.esm.min.js"' in main
     finally:

@@ -1,0 +1,81 @@
+// The DOM panels that follow the frame: the status line, the phase, the loss, the truth table,
+// the run and back buttons, the speed, the settings, the saturation note, and the derivation
+// of the focused neuron or weight. Two jobs of the render loop: "panels" when a frame came,
+// "derivation" when the frame or the focus (hover, selection) changed.
+import { scoped } from "./dom.js";
+import { renderDerivation, numberSpan } from "./derivation.js";
+import { renderTruth } from "./truth.js";
+import { statusText, PHASE_LABELS } from "./format.js";
+import { sizesFromWeights } from "./layout.js";
+import { saturation, saturationNote } from "./saturation.js";
+
+/** The neuron the derivation shows when nothing is hovered or selected: the output. */
+export function defaultSelection(frame) {
+  const sizes = sizesFromWeights(frame.weights);
+  return { kind: "neuron", layer: sizes.length - 1, index: 0 };
+}
+
+/**
+ * Panels under `root` (the page) drawing from `state`. `hooks`: {settings() (the settings form,
+ * controls.js), speedShown(level), afterFrame()} called on each new frame. Returns
+ * {connection(what, detail), status(text)} for the connection's own words on the status line.
+ */
+export function createPanels(scheduler, state, root, hooks) {
+  const $ = scoped(root);
+  const [status, derivation, truth, loss, phase, run, back, speed, note] =
+    ["status", "derivation", "truth-table", "loss", "phase", "run", "back", "speed", "saturation-note"].map($);
+  const body = truth.querySelector("tbody");
+  let shownFocus = "";
+  let shownVersion = -1;
+  let override = null; // the connection's words, until the next frame
+
+  function paintDerivation() {
+    const frame = state.frame;
+    if (!frame) return;
+    const focus = state.hover ?? state.selection ?? defaultSelection(frame);
+    const key = JSON.stringify([focus, [...(state.lit?.panel ?? [])]]);
+    if (key === shownFocus && shownVersion === state.frameVersion) return;
+    [shownFocus, shownVersion] = [key, state.frameVersion];
+    renderDerivation(derivation, focus, frame, state.lit?.panel);
+  }
+
+  function paintPanels() {
+    const frame = state.frame;
+    if (override !== null) {
+      status.textContent = override;
+      status.className = "status";
+    }
+    if (!frame) return;
+    if (override === null) {
+      status.textContent = statusText(frame);
+      status.className = `status ${frame.status}`;
+    }
+    renderTruth(body, frame.truth, frame.pattern);
+    loss.replaceChildren(...(Number.isFinite(frame.loss) ? ["L = ", numberSpan(frame.loss)] : []));
+    const trace = frame.trace;
+    phase.textContent = trace ? `pattern ${trace.pattern + 1} (s = ${trace.s.join(", ")}): ${PHASE_LABELS[trace.phase] ?? trace.phase}` : "";
+    run.textContent = frame.running ? "Pause" : "Run";
+    run.setAttribute("aria-pressed", frame.running ? "true" : "false");
+    back.disabled = state.readOnly || !frame.can_back;
+    if (root.activeElement !== speed) {
+      speed.value = String(frame.speed);
+      hooks.speedShown?.(frame.speed);
+    }
+    hooks.settings?.()?.update(frame.settings);
+    const activation = frame.settings?.activation ?? "sigmoid";
+    const below = state.table?.saturated_below?.[activation];
+    const names = (frame.truth ?? []).map((row) => `(${row.s.join(",")})`);
+    note.textContent = saturationNote(saturation(frame.truth, below), sizesFromWeights(frame.weights), activation, below, names);
+    hooks.afterFrame?.();
+  }
+
+  scheduler.add("panels", paintPanels);
+  scheduler.add("derivation", paintDerivation);
+
+  /** Words of the connection on the status line (null: the frame's status again). */
+  function say(text) {
+    override = text;
+    scheduler.mark("panels");
+  }
+  return { status: say };
+}

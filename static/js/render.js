@@ -1,0 +1,119 @@
+// The page's canvases as jobs of the render loop (scheduler.js): the network, the error curve
+// and the decision surfaces, each redrawn only when marked dirty: by a frame that changed what
+// it shows, a hover or selection (the network only), a toggle, a new theme or its own resize.
+import { fitCanvas, readTheme, watchSize } from "./canvas.js";
+import { networkLayout, sizesFromWeights, neuronLabel } from "./layout.js";
+import { drawNetwork } from "./network.js";
+import { drawCurve } from "./curve.js";
+import { drawSurface } from "./surface.js";
+import { phasesToPlay, startAnimation, animationAt } from "./animate.js";
+import { displayedWeights } from "./store.js";
+import { saturation } from "./saturation.js";
+
+/**
+ * The canvases' jobs on `scheduler`, drawing from `state` (store.js). `canvases`: {network,
+ * curve, surface, hidden (the box the hidden neurons' small surfaces go in)}. Returns the view
+ * {layout, theme, saturated, frameArrived(previousTrace, frame), setTheme(), mark(...names)}.
+ */
+export function createCanvases(scheduler, state, canvases) {
+  const view = { layout: null, theme: null, anim: null, saturated: new Set(), lastTraceAt: 0 };
+  const shown = { surfaceVersion: -1, curveEpoch: null };
+  const mark = (...names) => scheduler.mark(...names);
+
+  function paintNetwork(now) {
+    const frame = state.frame;
+    if (!frame || !view.theme) return false;
+    const anim = animationAt(view.anim, now);
+    if (!anim) view.anim = null;
+    const net = fitCanvas(canvases.network);
+    const sizes = sizesFromWeights(frame.weights);
+    const old = view.layout;
+    if (!old || old.width !== net.width || old.height !== net.height || old.sizes.join() !== sizes.join()) {
+      view.layout = networkLayout(sizes, net.width, net.height, 24 + 14 * (view.theme.scale || 1));
+    }
+    const activation = frame.settings?.activation ?? "sigmoid";
+    const neurons = saturation(frame.truth, state.table?.saturated_below?.[activation]);
+    view.saturated = new Set(neurons.filter((n) => n.marked).map((n) => `${n.layer}:${n.index}`));
+    drawNetwork(net.ctx, {
+      weights: displayedWeights(state), trace: frame.trace, selection: state.selection, hover: state.hover,
+      numbers: state.numbers, anim, theme: view.theme, activation, dragging: state.drag, saturated: view.saturated,
+      lit: state.lit?.network,
+    }, view.layout);
+    return Boolean(anim);
+  }
+
+  function paintCurve() {
+    const frame = state.frame;
+    if (!frame || !view.theme) return;
+    const curve = fitCanvas(canvases.curve);
+    drawCurve(curve.ctx, { points: state.history, marks: state.marks, log: state.log, theme: view.theme, epoch: frame.epoch }, curve);
+  }
+
+  /** One small canvas per hidden neuron, made when their number changes. */
+  function hiddenCanvases(count, sizes) {
+    const box = canvases.hidden;
+    if (box.childElementCount === count) return [...box.children].map((figure) => figure.firstChild);
+    const labels = [];
+    for (let L = 1; L < sizes.length - 1; L++) for (let j = 0; j < sizes[L]; j++) labels.push(neuronLabel(sizes, L, j));
+    box.replaceChildren(...labels.slice(0, count).map((label) => {
+      const figure = document.createElement("figure");
+      const canvas = document.createElement("canvas");
+      canvas.setAttribute("role", "img");
+      canvas.setAttribute("aria-label", `Output of hidden neuron ${label} over the input square`);
+      const caption = document.createElement("figcaption");
+      caption.textContent = label;
+      figure.append(canvas, caption);
+      watchSize(canvas, () => mark("surface"));
+      return figure;
+    }));
+    return [...box.children].map((figure) => figure.firstChild);
+  }
+
+  function paintSurfaces() {
+    const surface = state.surface;
+    const frame = state.frame;
+    if (!surface || !frame || !view.theme) return;
+    const [lo, hi] = frame.settings?.activation === "tanh" ? [-1, 1] : [0, 1];
+    const main = fitCanvas(canvases.surface);
+    drawSurface(main.ctx, { grid: surface.output, resolution: surface.resolution, lo, hi, patterns: frame.truth, theme: view.theme }, main);
+    hiddenCanvases(surface.hidden.length, sizesFromWeights(frame.weights)).forEach((canvas, k) => {
+      const small = fitCanvas(canvas);
+      drawSurface(small.ctx, { grid: surface.hidden[k], resolution: surface.resolution, lo, hi, patterns: null, theme: view.theme }, small);
+    });
+  }
+
+  scheduler.add("network", paintNetwork);
+  scheduler.add("curve", paintCurve);
+  scheduler.add("surface", paintSurfaces);
+  watchSize(canvases.network, () => mark("network"));
+  watchSize(canvases.curve, () => mark("curve"));
+  watchSize(canvases.surface, () => mark("surface"));
+
+  /** A frame was folded into the state: start its phase animation, mark what it changed. */
+  function frameArrived(previousTrace, frame) {
+    const now = performance.now();
+    const phases = phasesToPlay(previousTrace, frame.trace);
+    if (phases.length) {
+      const interval = now - view.lastTraceAt;
+      const per = frame.running ? Math.max(60, Math.min(420, (interval * 0.9) / phases.length)) : 420;
+      view.anim = startAnimation(phases, now, per);
+      view.lastTraceAt = now;
+    }
+    mark("network");
+    const history = frame.history;
+    if (history?.reset || history?.points?.length || frame.marks || frame.epoch !== shown.curveEpoch) mark("curve");
+    shown.curveEpoch = frame.epoch;
+    // the surface's pattern marks show |e| < 0.1, which can change without the surface
+    if (frame.surface || frame.truth?.some((row, p) => row.close !== shown.close?.[p])) mark("surface");
+    shown.close = frame.truth?.map((row) => row.close);
+  }
+
+  /** Colours and drawing scale from the style sheet (after projector mode changed). */
+  function setTheme() {
+    view.theme = readTheme();
+    view.layout = null;
+    scheduler.markAll();
+  }
+
+  return Object.assign(view, { frameArrived, setTheme, mark });
+}

@@ -1,0 +1,52 @@
+"""The render loop in Chromium: each canvas is redrawn only when what it shows changed, and a
+page with nothing changing requests no animation frames at all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import expect
+
+COUNTS = "() => ({ ...globalThis.backpropXor.scheduler.counts })"
+IDLE = "() => globalThis.backpropXor.scheduler.idle"
+
+
+def node_point(page: Any, layer: int, index: int) -> tuple[float, float]:
+    """A neuron's centre in page coordinates."""
+    box = page.locator("#network-canvas").bounding_box()
+    node = page.evaluate("([l, j]) => globalThis.backpropXor.view.layout.nodes.find("
+                         "(n) => n.layer === l && n.index === j)", [layer, index])
+    return box["x"] + node["x"], box["y"] + node["y"]
+
+
+def test_a_hover_redraws_the_network_not_the_curve_and_the_page_idles(open_page: Any) -> None:
+    page = open_page()
+    page.wait_for_function(IDLE)
+    before = page.evaluate(COUNTS)
+    page.mouse.move(*node_point(page, 1, 0))
+    expect(page.locator("#derivation h3")).to_have_text("Hidden neuron h1")
+    page.mouse.move(*node_point(page, 1, 1))
+    expect(page.locator("#derivation h3")).to_have_text("Hidden neuron h2")
+    page.wait_for_function(IDLE)
+    after = page.evaluate(COUNTS)
+    assert after["network"] >= before["network"] + 2, (before, after)
+    assert after["derivation"] >= before["derivation"] + 2, (before, after)
+    for name in ("curve", "surface", "panels", "sweep"):
+        assert after[name] == before[name], (name, before, after)
+
+    # a step changes the network, the panels and the curve; the sweep panel stays as it was
+    page.get_by_role("button", name="▸▸ Pattern").click()
+    expect(page.locator("#truth-table tbody tr").nth(1)).to_have_class("current")
+    page.wait_for_function(IDLE)
+    stepped = page.evaluate(COUNTS)
+    for name in ("network", "panels", "curve"):
+        assert stepped[name] > after[name], (name, after, stepped)
+    assert stepped["sweep"] == after["sweep"]
+
+    # the log toggle redraws the curve only
+    page.get_by_role("checkbox", name="Log scale").check()
+    page.wait_for_function(IDLE)
+    logged = page.evaluate(COUNTS)
+    assert logged["curve"] == stepped["curve"] + 1
+    assert {k: v for k, v in logged.items() if k != "curve"} == {
+        k: v for k, v in stepped.items() if k != "curve"}
