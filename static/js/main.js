@@ -228,6 +228,7 @@ async function start() {
   const table = state.table;
   $("speed").max = String(Math.max(0, (table.speeds?.length ?? 1) - 1));
   settingsUi = buildSettings($("settings"), table.settings, (name, value) => send("configure", { [name]: value }));
+  controls.setReadOnly(state.readOnly); // the settings' fields are new: a student's are disabled too
   sweep = createSweepPanel($("sweep"), {
     table, command, frame: () => state.frame, readOnly: () => state.readOnly,
     invalidate: () => scheduler.mark("sweep"),
