@@ -1,7 +1,14 @@
-"""Shared fixtures: the app, a Socket.IO test client, a live server on a loopback port.
+"""Shared fixtures: the app, a Socket.IO test client, a live server on a loopback port;
+and the quick loop's selection.
 
-The numba kernels compile once per process and network shape (about a second):
-`warm_kernels` does that up front so no test's timing depends on it.
+The numba kernels compile once per install and network shape (about a second each;
+after that they load from the on-disk cache, `app.engine.kernel_cache`):
+`warm_kernels` loads them up front so no test's timing depends on it.
+
+`pytest --quick` (`./dev test --quick`) is the edit-test loop: it leaves out what
+takes seconds per test, marked `slow` (by the test, or here, by rule: Hypothesis
+property searches and tests on a live server, fixtures `live` and `make_live`) and
+`browser` (Chromium). The full `./dev test` runs everything.
 """
 
 from __future__ import annotations
@@ -18,6 +25,37 @@ from app.web import socketio as flask_socketio
 
 #: Hidden layouts the server tests use; their kernels are compiled before any test.
 WARM_LAYOUTS = ((2,), (1,), (3, 2))
+
+#: Fixtures that start a live server (a thread serving real WebSocket clients): slow.
+LIVE_FIXTURES = frozenset({"live", "make_live"})
+
+
+def pytest_addoption(parser: Any) -> None:
+    """`--quick`: run only the tests that are neither `slow` nor `browser`."""
+    parser.addoption("--quick", action="store_true",
+                     help="the edit-test loop: leave out tests marked slow or browser "
+                     "(Hypothesis searches and live servers count as slow)")
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Mark property searches and live-server tests `slow`; with --quick, deselect slow
+    and browser tests (the browser folder's conftest marks its tests first)."""
+    from hypothesis import is_hypothesis_test
+
+    for item in items:
+        function = getattr(item, "function", None)
+        if (function is not None and is_hypothesis_test(function)) \
+                or LIVE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+    if not config.getoption("--quick"):
+        return
+    keep, left_out = [], []
+    for item in items:
+        marks = {mark.name for mark in item.iter_markers()}
+        (left_out if marks & {"slow", "browser"} else keep).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = keep
 
 
 @pytest.fixture(scope="session")

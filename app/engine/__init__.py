@@ -7,10 +7,13 @@
 """
 
 from .config import SETTINGS, TrainingConfig, check_setting
+from .fast import RunResult
 from .network import Shape, initial_weights
 from .problems import BOOLEAN_FUNCTIONS, PATTERNS, PROBLEM_NAMES, targets
+from .status import CONVERGED_STATE, DIVERGED_STATE, TRAINING
 from .trace import PHASES, PatternTrace
-from .trainer import CONVERGED_STATE, DIVERGED_STATE, TRAINING, UNDO_DEPTH, RunResult, Trainer
+from .trainer import Trainer
+from .undo import UNDO_DEPTH
 
 __all__ = [
     "BOOLEAN_FUNCTIONS", "CONVERGED_STATE", "DIVERGED_STATE", "PATTERNS", "PHASES",

@@ -1,18 +1,24 @@
-"""The squashing functions of the derivation, on plain Python floats.
+"""The squashing functions of the derivation, written once for the trace and the kernels.
 
 sigmoid: σ(x) = 1 / (1 + e^-x), σ'(x) = σ(x)(1 - σ(x)).
-tanh (an option): σ'(x) = 1 - tanh²(x).
-Both derivatives are written in terms of the neuron's output y = σ(x), as the
-derivation does (r(1 - r), h(1 - h)). The compiled kernels use the same formulas
-in the same order of operations, so traced and fast paths agree to the last bit.
+tanh (an option): σ(x) = tanh(x), σ'(x) = 1 - tanh²(x).
+Both derivatives are written with the neuron's output y = σ(x), as the derivation
+does (r(1 - r), h(1 - h)). These plain Python functions are what the traced path
+runs, and `kernels.py` compiles these very functions with numba, so traced and
+fast paths compute the same formulas in the same order, to the last bit.
 """
 
 from __future__ import annotations
 
 import math
 
-#: Activation name -> the code the compiled kernels take.
-ACTIVATION_CODES: dict[str, int] = {"sigmoid": 0, "tanh": 1}
+from numba.extending import overload
+
+#: The kernels' codes for the activations (an int is cheaper to test than a name).
+SIGMOID, TANH = 0, 1
+
+#: Activation name -> code.
+ACTIVATION_CODES: dict[str, int] = {"sigmoid": SIGMOID, "tanh": TANH}
 ACTIVATION_NAMES: tuple[str, ...] = tuple(ACTIVATION_CODES)
 
 
@@ -22,30 +28,37 @@ ACTIVATION_NAMES: tuple[str, ...] = tuple(ACTIVATION_CODES)
 SATURATED_BELOW: dict[str, float] = {"sigmoid": 0.01, "tanh": 0.04}
 
 
-def sigmoid(x: float) -> float:
-    """σ(x) = 1 / (1 + e^-x), as the C yardstick computes it (e^-x may overflow to inf)."""
+def exp(x: float) -> float:
+    """e^x, inf beyond the largest double, as C's exp gives it (Python's raises instead)."""
     try:
-        return 1.0 / (1.0 + math.exp(-x))
-    except OverflowError:  # e^-x beyond the largest double: C gets inf, then 1/inf = 0
-        return 0.0
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
 
 
-def activate(x: float, activation: str) -> float:
-    """The neuron's output for weighted input `x`."""
-    if activation == "sigmoid":
-        return sigmoid(x)
+@overload(exp)
+def _compiled_exp(x):  # numba's typing hook: takes the argument's type, returns the code
+    """In compiled code, exp is C's exp: it already gives inf on overflow."""
+    return lambda x: math.exp(x)
+
+
+def sigma(x: float, code: int) -> float:
+    """σ(x): the output of a neuron whose weighted input is x (b, or a at the output)."""
+    if code == SIGMOID:
+        return 1.0 / (1.0 + exp(-x))
     return math.tanh(x)
 
 
-def slope(y: float, activation: str) -> float:
-    """σ'(x) from the output y = σ(x): y(1 - y) for sigmoid, 1 - y² for tanh."""
-    if activation == "sigmoid":
+def sigma_prime(y: float, code: int) -> float:
+    """σ'(x) from the output y = σ(x): y(1 - y) for sigmoid (h(1 - h), r(1 - r)), 1 - y²
+    for tanh."""
+    if code == SIGMOID:
         return y * (1.0 - y)
     return 1.0 - y * y
 
 
-def output_delta(e: float, r: float, activation: str) -> float:
-    """Local gradient of the output neuron, δ_o = e · r(1 - r), evaluated left to right."""
-    if activation == "sigmoid":
+def output_delta(e: float, r: float, code: int) -> float:
+    """The output neuron's local gradient δ_o = e · σ'(a) = e · r(1 - r), left to right."""
+    if code == SIGMOID:
         return e * r * (1.0 - r)
     return e * (1.0 - r * r)

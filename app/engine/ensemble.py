@@ -28,7 +28,7 @@ from .config import MAX_SEED, TrainingConfig
 from .kernels import CONVERGED, DIVERGED, kernels_for
 from .network import Shape, initial_weights
 from .problems import PATTERNS, targets
-from .trainer import CONVERGED_STATE, DIVERGED_STATE, TRAINING
+from .status import CONVERGED_STATE, DIVERGED_STATE, TRAINING
 
 #: Largest ensemble `sweep` accepts (memory is K × weights × 8 bytes, time is the limit).
 MAX_NETS = 1_000_000

@@ -10,6 +10,8 @@ from __future__ import annotations
 import secrets
 from collections.abc import Container
 
+from app.engine.errors import FieldError
+
 ALPHABET = "ACDEFGHJKMNPRTUVWXY3467"
 CODE_LENGTH = 6
 
@@ -25,8 +27,9 @@ def new_code(taken: Container[str] = ()) -> str:
 def normalize_code(code: object) -> str:
     """The code as typed, upper-cased, with spaces and dashes dropped; ValueError if malformed."""
     if not isinstance(code, str) or len(code) > 32:
-        raise ValueError("room: need the room's 6-character join code")
+        raise FieldError("room", "room: need the room's 6-character join code")
     cleaned = code.upper().replace(" ", "").replace("-", "")
     if len(cleaned) != CODE_LENGTH or any(c not in ALPHABET for c in cleaned):
-        raise ValueError(f"room: {code!r} is not a join code (6 characters from {ALPHABET})")
+        raise FieldError("room",
+                         f"room: {code!r} is not a join code (6 characters from {ALPHABET})")
     return cleaned

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.engine import Trainer
+from app.engine.errors import FieldError
 
 #: Epochs the "is it stuck?" poll looks ahead: stuck means no convergence within them.
 STUCK_HORIZON = 20_000
@@ -77,12 +78,12 @@ class Poll:
     def answer(self, viewer: str, name: str, choice: Any) -> None:
         """Record (or change) a student's answer until the reveal; ValueError if not allowed."""
         if self.revealed or self.closed:
-            raise ValueError("poll: this poll is no longer open for answers")
+            raise FieldError("poll", "poll: this poll is no longer open for answers")
         ids = {c["id"] for c in self.choices}
         if not isinstance(choice, str) or choice not in ids:
-            raise ValueError(f"answer: need one of {', '.join(sorted(ids))}")
+            raise FieldError("choice", f"choice: need one of {', '.join(sorted(ids))}")
         if viewer not in self.answers and len(self.answers) >= MAX_ANSWERS_KEPT:
-            raise ValueError("poll: too many answers")
+            raise FieldError("poll", "poll: too many answers")
         self.answers[viewer] = {"choice": choice, "name": name, "at": time.time()}
 
     def tally(self) -> dict[str, int]:
@@ -117,17 +118,18 @@ def open_poll(trainer: Trainer, kind: Any, question: Any = None,
     clone for up to STUCK_HORIZON epochs.
     """
     if kind not in POLL_KINDS:
-        raise ValueError(f"kind: need one of {', '.join(POLL_KINDS)}")
+        raise FieldError("kind", f"kind: need one of {', '.join(POLL_KINDS)}")
     if question is None:
         question = POLL_KINDS[kind]
     if not isinstance(question, str) or not question.strip() or len(question) > MAX_QUESTION:
-        raise ValueError(f"question: need text of 1 to {MAX_QUESTION} characters")
+        raise FieldError("question",
+                         f"question: need text of 1 to {MAX_QUESTION} characters")
     ahead = trainer.clone()
     detail: dict[str, Any] = {}
     if kind == "weight_direction":
         layer, neuron, column = _weight_target(trainer, target)
         if unit not in ("phase", "pattern", "epoch"):
-            raise ValueError("unit: need phase, pattern or epoch")
+            raise FieldError("unit", "unit: need phase, pattern or epoch")
         before = float(ahead.layers[layer][neuron, column])
         steps = {"phase": ahead.step_phase, "pattern": ahead.step_pattern,
                  "epoch": ahead.step_epoch}
@@ -162,7 +164,7 @@ def open_poll(trainer: Trainer, kind: Any, question: Any = None,
 
 def _weight_target(trainer: Trainer, target: Any) -> tuple[int, int, int]:
     if not isinstance(target, dict):
-        raise ValueError("target: need {layer, neuron, input} of a weight")
+        raise FieldError("target", "target: need {layer, neuron, input} of a weight")
     shapes = trainer.shape.layer_shapes
     values = []
     for name, most in (("layer", len(shapes) - 1), ("neuron", None), ("input", None)):
@@ -172,7 +174,8 @@ def _weight_target(trainer: Trainer, target: Any) -> tuple[int, int, int]:
         elif name == "input":
             most = shapes[values[0]][1] - 1
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:
-            raise ValueError(f"target.{name}: need a whole number from 0 to {most}")
+            raise FieldError(f"target.{name}",
+                             f"target.{name}: need a whole number from 0 to {most}")
         values.append(value)
     return values[0], values[1], values[2]
 

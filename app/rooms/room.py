@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from app.engine.errors import FieldError
 from app.sessions import Delivery
 
 from .codes import new_code
@@ -70,7 +71,7 @@ class Room:
     def set_hide_controls(self, hide: Any) -> None:
         """Hide (or show) the controls on the students' screens."""
         if not isinstance(hide, bool):
-            raise ValueError("hide: need true or false")
+            raise FieldError("hide", "hide: need true or false")
         with self.lock:
             self.hide_controls = hide
             self.revision += 1
@@ -99,7 +100,7 @@ class Room:
         """Show the current poll's answer to everyone now."""
         with self.lock:
             if self.poll is None:
-                raise ValueError("poll: no poll is open")
+                raise FieldError("poll", "poll: no poll is open")
             self.poll.revealed = True
             self.revision += 1
 

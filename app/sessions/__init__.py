@@ -7,7 +7,7 @@ how to start background tasks (`socketio.start_background_task`).
 from .frames import SURFACE_RESOLUTION, Delivery, build_frame, surface_grid
 from .history import CAPACITY, LossHistory
 from .registry import GRACE_SECONDS, MAX_SESSIONS, RegistryFull, SessionRegistry
-from .schema import CommandError, field_of
+from .schema import CommandError
 from .session import EXPORT_FORMAT, Session
 from .speeds import DEFAULT_SPEED, SPEEDS, speeds_table
 from .stream import MIN_INTERVAL, FrameStream
@@ -16,5 +16,5 @@ __all__ = [
     "CAPACITY", "DEFAULT_SPEED", "EXPORT_FORMAT", "GRACE_SECONDS", "MAX_SESSIONS",
     "MIN_INTERVAL", "SPEEDS", "SURFACE_RESOLUTION", "CommandError", "Delivery",
     "FrameStream", "LossHistory", "RegistryFull", "Session", "SessionRegistry",
-    "build_frame", "field_of", "speeds_table", "surface_grid",
+    "build_frame", "speeds_table", "surface_grid",
 ]

@@ -12,15 +12,27 @@ snapshot) carries: students follow their presenter's step.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
+
+from pydantic import Field
 
 from app.lessons import Lesson, step_config
+from app.lessons.model import MAX_STEPS
+
+from .schema import Strict
 
 if TYPE_CHECKING:
     from .session import Session
 
 #: Most loss samples a lesson step's fast epochs leave on the curve.
 MAX_SAMPLES = 1024
+
+
+class LessonMove(Strict):
+    """The `lesson` command's payload: a lesson's name and a step (from 0), or lesson null."""
+
+    lesson: Annotated[str, Field(max_length=40)] | None
+    step: Annotated[int, Field(ge=0, le=MAX_STEPS - 1)] = 0
 
 
 def position(lesson: Lesson, index: int) -> dict[str, Any]:

@@ -27,9 +27,10 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from .health import Health
 from .schema import CommandError
 from .session import Session
-from .store import Store
+from .store import Store, encode
 
 log = logging.getLogger(__name__)
 
@@ -55,14 +56,21 @@ def _key(session_id: str) -> bytes:
     return hashlib.sha256(session_id.encode("utf-8", "surrogatepass")).digest()
 
 
+def tag(session_id: str) -> str:
+    """A short name for a session in logs and /healthz (never the id, which is a secret)."""
+    return "session " + _key(session_id).hex()[:8]
+
+
 class SessionRegistry:
     """All sessions of one app; thread safe."""
 
     def __init__(self, spawn: Callable[..., Any], grace_seconds: float = GRACE_SECONDS,
                  max_sessions: int = MAX_SESSIONS, max_per_address: int = 0,
                  store: Store | None = None, save_interval: float = SAVE_INTERVAL,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 health: Health | None = None) -> None:
         self._spawn = spawn
+        self.health = health or Health()
         self.grace_seconds = grace_seconds
         self.max_sessions = max_sessions
         self.max_per_address = max_per_address
@@ -149,7 +157,7 @@ class SessionRegistry:
         try:
             session.import_state(state)
         except (CommandError, ValueError) as error:
-            log.warning("stored session not restored: %s", error)
+            log.warning("stored %s not restored: %s", tag(wanted), error)
             return None
         if running and session.trainer.status != "diverged":
             session._resume = True  # runs again once its client is back, like after a blip
@@ -201,7 +209,8 @@ class SessionRegistry:
                 self._forget(key)
                 self._saved.pop(key, None)
         for session in freed:
-            session.close()
+            self.health.attempt("closing sessions", session.close)
+            self.health.forget(f"saving {tag(session.id)}")
         return len(freed)
 
     # ----- saving -------------------------------------------------------------------------------
@@ -209,8 +218,10 @@ class SessionRegistry:
     def save(self, sessions: list[Session] | None = None, stop: bool = False) -> int:
         """Save the sessions (default: all held) that changed since last saved; how many.
 
-        `stop` also stops their runs (shutdown), saving them as running so that
-        they run again when their clients come back.
+        Each session is encoded on its own: one that cannot be (NaN where JSON has
+        none, say) is reported (`health`, logged once) and skipped, and every other
+        session is saved. `stop` also stops their runs (shutdown), saving them as
+        running so that they run again when their clients come back. Never raises.
         """
         if self.store is None:
             return 0
@@ -220,24 +231,30 @@ class SessionRegistry:
                     sessions = list(self._sessions.values())
             rows, revisions = [], []
             for session in sessions:
-                with session.lock:
-                    running = session.running or session._resume
-                    if stop:
-                        session.close()
-                        session._resume = running
-                    key = _key(session.id)
-                    if self._saved.get(key) == session.revision:
-                        continue
-                    rows.append((session.id, session.export(), running))
-                    revisions.append((key, session.revision))
+                ok = self.health.attempt(f"saving {tag(session.id)}",
+                                         lambda s=session: self._row(s, stop, rows, revisions),
+                                         "the session is skipped, the others are saved")
+                if not ok and stop:
+                    self.health.attempt("shutdown", session.close)
             if rows and self.store.save_sessions(rows):
                 self._saved.update(revisions)
             for saver in self.savers:
-                try:
-                    saver()
-                except Exception:  # one broken saver must not stop the others
-                    log.exception("saving failed")
+                self.health.attempt(getattr(saver, "part", "saving rooms"), saver)
             return len(rows)
+
+    def _row(self, session: Session, stop: bool, rows: list, revisions: list) -> None:
+        """Add `session`'s row to `rows` if it changed since saved; raises if it cannot be."""
+        with session.lock:
+            running = session.running or session._resume
+            if stop:
+                session.close()
+                session._resume = running
+            key = _key(session.id)
+            if self._saved.get(key) == session.revision:
+                return
+            text = encode(session.export())
+            rows.append((session.id, text, running))
+            revisions.append((key, session.revision))
 
     def start_reaper(self) -> None:
         """Reap and save in a background task until `shutdown` (idempotent)."""
@@ -254,19 +271,20 @@ class SessionRegistry:
                 now = self._clock()
                 if now - reaped >= reap_every:
                     reaped = now
-                    self.reap()
+                    self.health.attempt("reaper", self.reap, "sessions left alone are "
+                                        "freed at the next try")
                 if self.store is not None and now - saved >= self.save_interval:
                     saved = now
-                    self.save()
+                    self.health.attempt("saver", self.save, "retried every interval")
 
         self._spawn(loop)
 
     def shutdown(self) -> None:
-        """Stop the reaper, save every session (with a store), stop every run."""
+        """Stop the reaper, save every session (with a store), stop every run. Never raises."""
         with self._lock:
             if self._reaper_stop is not None:
                 self._reaper_stop.set()
-        self.save(stop=True)
+        self.health.attempt("shutdown", lambda: self.save(stop=True))
         with self._lock:
             sessions = list(self._sessions.values())
             self._sessions.clear()
@@ -274,4 +292,4 @@ class SessionRegistry:
             self._address.clear()
             self._per_address.clear()
         for session in sessions:
-            session.close()
+            self.health.attempt("shutdown", session.close)

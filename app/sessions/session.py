@@ -1,17 +1,16 @@
 """One browser tab's training session: a trainer, its settings, error history and marks.
 
-Every command is a method that validates its input, changes the trainer under the
-session's lock, and tells the listener (the tab's frame stream) that something
-changed. A bad input raises ValueError naming the field and leaves the session
-as it was. The background run (`runner.py`) works through `work_traced` and
-`work_fast`, also under the lock, so commands and the run never interleave
-inside a step.
+Every command is a method that validates its input (the declared models of
+`commands`), changes the trainer under the session's lock, and tells the listener
+(the tab's frame stream) that something changed. A bad input raises `FieldError`
+(`CommandError`) naming the field and leaves the session as it was. The
+background run (`runner.py`) works through `work_traced` and `work_fast`, also
+under the lock, so commands and the run never interleave inside a step.
 """
 
 from __future__ import annotations
 
 import secrets
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -27,16 +26,17 @@ from app.engine import (
 )
 from app.engine.config import MAX_SEED
 
-from . import schema
+from .commands import EXPORT_FORMAT, MAX_MARKS, Settings, Speed, plain
 from .history import LossHistory
+from .lock import SessionLock
 from .rate import RateMeter
 from .runner import Runner
-from .schema import CommandError
+from .schema import CommandError, parse
 from .speeds import DEFAULT_SPEED
 from .sweeps import SweepJob, SweepRequest
+from .transfer import export_state, read_state
 
-#: Most marks kept on the error curve (the oldest go first).
-MAX_MARKS = 1000
+__all__ = ["EXPORT_FORMAT", "MAX_MARKS", "Session", "SessionLock"]
 
 #: Most loss samples a fast chunk records.
 MAX_SAMPLES_PER_CHUNK = 256
@@ -44,40 +44,7 @@ MAX_SAMPLES_PER_CHUNK = 256
 #: Settings that can change mid-run without starting over.
 LIVE_SETTINGS = frozenset({"eta", "alpha"})
 
-#: The export format's name and version.
-EXPORT_FORMAT = "backprop-xor/1"
-
 Spawn = Callable[..., Any]
-
-
-class SessionLock:
-    """A re-entrant lock that a background run steps aside from between chunks.
-
-    A plain lock released and re-acquired at once by the run's thread is nearly
-    always won by it again, starving frames and commands; `step_aside` waits (a
-    few ms at most) until the threads queued for the lock have had it.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.RLock()
-        self._count = threading.Lock()
-        self.waiting = 0
-
-    def __enter__(self) -> None:
-        with self._count:
-            self.waiting += 1
-        self._lock.acquire()
-        with self._count:
-            self.waiting -= 1
-
-    def __exit__(self, *_exc: object) -> None:
-        self._lock.release()
-
-    def step_aside(self, most: float = 0.005) -> None:
-        """Let waiting threads take the lock before the caller takes it again."""
-        deadline = time.monotonic() + most
-        while self.waiting and time.monotonic() < deadline:
-            time.sleep(0.0001)
 
 
 class Session:
@@ -159,7 +126,7 @@ class Session:
 
     def configure(self, values: Any) -> tuple[dict[str, Any], bool]:
         """Change settings; returns (settings, restarted). See docs/protocol.md."""
-        values = schema.settings_values(values)
+        values = plain(parse(Settings, values, name="settings"))
         with self.lock:
             old = self.trainer.config
             config = TrainingConfig.from_dict(values, base=old)
@@ -258,7 +225,7 @@ class Session:
 
     def set_speed(self, level: Any) -> int:
         """Change the speed level; a run picks it up at once."""
-        level = schema.speed_level(level)
+        level = parse(Speed, {"level": level}).level
         with self.lock:
             self.speed = level
             if self._runner is not None:
@@ -283,50 +250,31 @@ class Session:
         return config.seed
 
     def export(self) -> dict[str, Any]:
-        """Everything needed to reproduce and continue the run (JSON-ready)."""
+        """Everything needed to reproduce and continue the run (JSON-ready; `transfer`)."""
         with self.lock:
-            state = self.trainer.state()
-            state.update({
-                "format": EXPORT_FORMAT,
-                "seed": self.trainer.config.seed,
-                "history": self.history.to_dict(),
-                "marks": [dict(m) for m in self.marks],
-                "speed": self.speed,
-            })
-        return state
+            return export_state(self.trainer, self.history, self.marks, self.speed)
 
     def import_state(self, state: Any) -> dict[str, Any]:
-        """Replace the run with an exported one; pauses. Returns the settings."""
-        if not isinstance(state, dict):
-            raise CommandError("state", "state: need an exported object")
-        if state.get("format", EXPORT_FORMAT) != EXPORT_FORMAT:
-            raise CommandError("state.format", f"state.format: need {EXPORT_FORMAT!r}")
-        try:
-            trainer = Trainer.from_state(state)
-        except CommandError:
-            raise
-        except ValueError as error:
-            field = "state." + schema.field_of(error, "state").removeprefix("state.")
-            raise CommandError(field, f"state.{error}") from None
-        history = None
-        if "history" in state:
-            try:
-                history = LossHistory.from_dict(state["history"])
-            except ValueError as error:
-                raise CommandError("state.history", f"state.{error}") from None
-        marks = schema.marks_list(state.get("marks", []), MAX_MARKS)
-        speed = schema.speed_level(state.get("speed", self.speed), "state.speed")
+        """Replace the run with an exported one; pauses. Returns the settings.
+
+        The state is checked whole before anything changes (`transfer.read_state`):
+        a refusal names the field under `state.` and leaves the session as it was.
+        """
+        transfer = read_state(state)
+        trainer = transfer.trainer
         with self.lock:
             self._stop_run()
             self.trainer = trainer
+            history = transfer.history
             if history is None:
                 history = LossHistory()
                 history.add(trainer.epoch, trainer.loss())
             history.generation = self.history.generation + 1
             self.history = history
-            self.marks[:] = marks
+            self.marks[:] = transfer.marks or []
             self.marks_revision += 1
-            self.speed = speed
+            if transfer.speed is not None:
+                self.speed = transfer.speed
             self._after_jump()
             settings = trainer.config.to_dict()
         self.changed()

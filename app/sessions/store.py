@@ -48,6 +48,12 @@ CREATE TABLE IF NOT EXISTS rooms (
 """
 
 
+def encode(record: dict[str, Any]) -> str:
+    """A record as strict JSON text; ValueError (or TypeError) if it holds NaN, ±inf or
+    anything else JSON cannot hold."""
+    return json.dumps(record, allow_nan=False)
+
+
 class Store:
     """One SQLite file; every method is thread safe and never raises for disk trouble."""
 
@@ -111,10 +117,15 @@ class Store:
 
     # ----- sessions -----------------------------------------------------------------------------
 
-    def save_sessions(self, rows: Iterable[tuple[str, dict[str, Any], bool]]) -> bool:
-        """Write (id, exported state, running) rows in one transaction; False if it failed."""
+    def save_sessions(self, rows: Iterable[tuple[str, str | dict[str, Any], bool]]) -> bool:
+        """Write (id, exported state, running) rows in one transaction; False if it failed.
+
+        A state is its JSON text (`encode`), or a dict encoded here (ValueError if it
+        holds NaN or something JSON cannot hold: the registry encodes each session on
+        its own first, so one bad session never stops the others being saved).
+        """
         now = time.time()
-        data = [(sid, json.dumps(state, allow_nan=False), int(running), now)
+        data = [(sid, state if isinstance(state, str) else encode(state), int(running), now)
                 for sid, state, running in rows]
         if not data:
             return True
@@ -138,7 +149,7 @@ class Store:
     def save_rooms(self, rows: Iterable[tuple[str, str, dict[str, Any], bool]]) -> bool:
         """Write (code, presenter session id, record, open) rows; False if it failed."""
         now = time.time()
-        data = [(code, sid, json.dumps(record, allow_nan=False), int(is_open), now)
+        data = [(code, sid, encode(record), int(is_open), now)
                 for code, sid, record, is_open in rows]
         if not data:
             return True

@@ -25,17 +25,19 @@ import numpy as np
 
 from app.engine import TrainingConfig
 from app.engine.config import MAX_SEED
+from app.engine.errors import FieldError
 from app.engine.sliced_sweep import SlicedSweep, compile_kernels, epoch_bins
 
+from .commands import Sweep, plain
 from .runner import KERNELS, KernelPool
-from .schema import CommandError, field_of, fields, whole
+from .schema import CommandError, parse
 
 log = logging.getLogger(__name__)
 
 #: Nets per arm: default and most (a teacher's "hundreds", a patient class's thousands).
-DEFAULT_NETS, MAX_NETS = 500, 5_000
+DEFAULT_NETS = 500
 #: Epoch budget per net: default (the classic 20,000) and most.
-DEFAULT_EPOCHS, MAX_EPOCHS = 20_000, 100_000
+DEFAULT_EPOCHS = 20_000
 #: Bars of the epochs-to-converge histogram.
 BINS = 40
 #: A sweep's slice lasts at least this many ordinary turns of the pool.
@@ -116,41 +118,31 @@ class SweepRequest:
         Raises CommandError naming the field: `nets`, `epochs`, `seed`, or
         `compare.<setting>` (arm B's settings are checked like `configure`'s).
         """
-        payload = fields(data, ("nets", "epochs", "seed", "compare"), "sweep")
-        nets = _whole_in(payload.get("nets", DEFAULT_NETS), "nets", 1, MAX_NETS)
-        epochs = _whole_in(payload.get("epochs", DEFAULT_EPOCHS), "epochs", 1, MAX_EPOCHS)
-        seed = _whole_in(payload.get("seed", 1), "seed", 0, MAX_SEED + 1 - nets)
+        payload = plain(parse(Sweep, data, name="sweep"))
+        nets = payload.get("nets", DEFAULT_NETS)
+        epochs = payload.get("epochs", DEFAULT_EPOCHS)
+        seed = payload.get("seed", 1)
+        if seed > MAX_SEED + 1 - nets:
+            raise CommandError("seed", f"seed: need 0 to {MAX_SEED + 1 - nets} for {nets} nets "
+                               f"(seeds run from it to seed + nets - 1), got {seed}")
         if config.sampling != "patterns":
             raise CommandError("sampling", "sampling: a sweep trains on the 4 patterns; "
                                "set Inputs to patterns first")
-        compare = payload.get("compare")
-        if compare is None:
-            compare = {}
-        if not isinstance(compare, dict):
-            raise CommandError("compare", "compare: need an object of settings, got "
-                               f"{type(compare).__name__}")
+        compare = payload.get("compare") or {}
         for name in ("seed", "sampling"):
             if name in compare:
                 why = "the sweep picks the seeds" if name == "seed" else "the 4 patterns only"
                 raise CommandError(f"compare.{name}", f"compare.{name}: not compared ({why})")
         try:
             other = TrainingConfig.from_dict(compare, base=config)
-        except ValueError as error:
-            name, message = field_of(error, ""), str(error)
-            prefix = "compare." if name and message.startswith(f"{name}:") else "compare: "
-            raise CommandError(f"compare.{name}" if name else "compare",
-                               prefix + message) from None
+        except FieldError as error:
+            raise error.under("compare") from None
+        except ValueError as error:  # an engine check not typed yet
+            raise CommandError("compare", f"compare: {error}") from None
         changes = {k: v for k, v in other.to_dict().items() if v != config.to_dict()[k]}
         if compare and not changes:
             raise CommandError("compare", "compare: changes no setting; leave it out for one arm")
         return cls(nets=nets, epochs=epochs, seed=seed, compare=changes)
-
-
-def _whole_in(value: Any, name: str, least: int, most: int) -> int:
-    number = whole(value, name)
-    if not least <= number <= most:
-        raise CommandError(name, f"{name}: need {least} to {most}, got {number}")
-    return number
 
 
 class SweepJob:
@@ -173,8 +165,10 @@ class SweepJob:
         for label, changes, arm_config in configs:
             try:
                 run = SlicedSweep(arm_config, request.nets, request.epochs, request.seed)
-            except ValueError as error:  # checked above; this names anything the engine refuses
-                raise CommandError(field_of(error, "sweep"), str(error)) from None
+            except FieldError:  # checked above; this passes on anything the engine refuses
+                raise
+            except ValueError as error:
+                raise CommandError("sweep", f"sweep: {error}") from None
             compile_kernels(arm_config)  # a new shape: here, not on the pool
             self.arms.append(Arm(label, changes, run))
         self.state = RUNNING

@@ -21,6 +21,7 @@ from . import (
     transport,
 )
 from .extensions import socketio
+from .packets import guard_messages, packet_json
 from .rooms import Classroom, make_hub, rooms_http
 from .routes import pages
 from .security import add_headers, secret_key
@@ -72,8 +73,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # per client), and commands are quick
         async_handlers=False,
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        json=packet_json,  # strict decoding: no NaN, bounded nesting and integers
     )
     transport.install(socketio.server)
+    guard_messages(socketio.server)  # a packet that cannot be read gets a refusal
     app.wsgi_app = transport.no_delay(app.wsgi_app, bool(app.config["COMPRESSION"]))
     app.extensions["backprop_sessions"] = SessionRegistry(
         socketio.start_background_task,

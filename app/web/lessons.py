@@ -19,8 +19,7 @@ from app.engine.errors import FieldError
 from app.lessons import LessonLibrary
 from app.rooms import Room
 from app.sessions import Session
-from app.sessions.lesson import apply_step, leave
-from app.sessions.schema import fields, required
+from app.sessions.lesson import LessonMove, apply_step, leave
 
 from .rooms import classroom
 
@@ -56,11 +55,10 @@ def api_lesson(name: str) -> Any:
     return jsonify(lesson.public())
 
 
-def step_index(value: Any, steps: int) -> int:
-    """A step number from 0 to steps - 1, or a FieldError naming `step`."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < steps:
-        raise FieldError("step", f"step: need a whole number from 0 to {steps - 1}, "
-                         f"got {value!r}")
+def step_index(value: int, steps: int) -> int:
+    """The step, if the lesson has it, or a FieldError naming `step`."""
+    if not 0 <= value < steps:
+        raise FieldError("step", f"step: this lesson has steps 0 to {steps - 1}, got {value}")
     return value
 
 
@@ -76,14 +74,12 @@ def register(command: Callable) -> None:
     """Register the `lesson` command with the events module's `command` decorator."""
 
     @command("lesson")
-    def lesson_command(session: Session, data: Any) -> dict:
-        values = fields(data, ("lesson", "step"), "lesson")
-        name = required(values, "lesson")
-        if name is None:
+    def lesson_command(session: Session, move: LessonMove) -> dict:
+        if move.lesson is None:
             leave(session)
             return {"lesson": None}
-        lesson = library().get(name)
-        index = step_index(values.get("step", 0), len(lesson.steps))
+        lesson = library().get(move.lesson)
+        index = step_index(move.step, len(lesson.steps))
         room = classroom().rooms.for_session(session.id)
         if room is not None:
             room.close_poll()  # the last step's question is over, answered or not

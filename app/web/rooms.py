@@ -17,19 +17,19 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, redirect, request
 from flask_socketio import disconnect, emit
 
+from app.engine.errors import FieldError
 from app.rooms import Fanout, Hub, MemoryHub, Room, RoomRegistry, Viewer, normalize_code
+from app.rooms.payloads import MAX_NAME, Answer, Auth
 from app.sessions import Session, SessionRegistry
-from app.sessions.schema import CommandError, fields, required
+from app.sessions.schema import CommandError, parse
 
 from .extensions import socketio
+from .payloads import EVENTS
 from .wire import jsonable
 
 log = logging.getLogger(__name__)
 
 rooms_http = Blueprint("rooms", __name__)
-
-MAX_NAME = 40
-MAX_VIEWER_ID = 64
 
 
 class Classroom:
@@ -53,26 +53,23 @@ class Classroom:
                           namespace="/", ignore_queue=True)
 
     def presenter_room(self, session: Session, data: Any) -> Room:
-        """The open room of `session`, checking the presenter token in `data`."""
-        token = required(fields(data, ("token", *ROOM_FIELDS), "room"), "token")
+        """The open room of `session`, checking the presenter token of `data` (a model)."""
         room = self.rooms.for_session(session.id)
-        if room is None or not room.check_token(token):
+        if room is None or not room.check_token(data.token):
             raise CommandError("token", "token: not the presenter token of an open room")
         return room
 
     # ----- student side -----------------------------------------------------------------
 
-    def join(self, sid: str, auth: dict[str, Any]) -> dict[str, Any]:
+    def join(self, sid: str, auth: Auth) -> dict[str, Any]:
         """Connection `sid` follows the room in `auth`; returns the `room_hello` payload."""
-        code = normalize_code(auth.get("room"))
+        code = normalize_code(auth.room)
         if not self.hub.exists(code):
             raise CommandError("room", f"room: no open room has the code {code}")
-        viewer_id = auth.get("viewer")
-        if not (isinstance(viewer_id, str) and 0 < len(viewer_id) <= MAX_VIEWER_ID
-                and viewer_id.replace("-", "").replace("_", "").isalnum()):
-            viewer_id = secrets.token_urlsafe(12)
-        name = auth.get("name")
-        name = name.strip()[:MAX_NAME] if isinstance(name, str) else ""
+        viewer_id = auth.viewer
+        if not (viewer_id and viewer_id.replace("-", "").replace("_", "").isalnum()):
+            viewer_id = secrets.token_urlsafe(12)  # a new student, or an id we did not make
+        name = (auth.name or "").strip()[:MAX_NAME]
         viewer = Viewer(sid, viewer_id, name)
         fanout = self.fanouts.get(code)
         if fanout is None or fanout.stopped:
@@ -90,11 +87,10 @@ class Classroom:
                 fanout.remove(sid)
         return entry
 
-    def answer(self, sid: str, data: Any) -> None:
+    def answer(self, sid: str, data: Answer) -> None:
         """A student's answer to the poll on screen."""
         code, viewer = self._viewer(sid)
-        values = fields(data, ("poll", "choice"), "poll_answer")
-        poll_id, choice = required(values, "poll"), required(values, "choice")
+        poll_id, choice = data.poll, data.choice
         snapshot = self.hub.latest(code)[1]
         poll = (snapshot or {}).get("room", {}).get("poll")
         if poll is None or poll.get("id") != poll_id or poll.get("closed"):
@@ -133,9 +129,6 @@ class Classroom:
         for fanout in self.fanouts.values():
             fanout.stop()
         self.hub.close()
-
-
-ROOM_FIELDS = ("hide", "kind", "question", "target", "unit")
 
 
 def _send(payload: dict[str, Any], sids: list[str]) -> None:
@@ -223,7 +216,7 @@ def join_url(code: str) -> str:
 # ----- Socket.IO -----------------------------------------------------------------------------
 
 
-def connect_viewer(sid: str, auth: dict[str, Any]) -> None:
+def connect_viewer(sid: str, auth: Auth) -> None:
     """Called by the connect handler for `auth: {room: ...}`.
 
     A malformed or unknown code gets an `error` event naming `room` and the
@@ -234,7 +227,7 @@ def connect_viewer(sid: str, auth: dict[str, Any]) -> None:
         hello = classroom().join(sid, auth)
     except ValueError as error:
         emit("error", {"event": "connect", "message": str(error),
-                       "field": getattr(error, "field", "room")})
+                       "field": getattr(error, "field", "auth.room")})
         disconnect()
         return
     emit("room_hello", hello)
@@ -254,8 +247,7 @@ def presenter_commands(command: Callable) -> None:
     """Register the presenter's room commands with the events module's `command` decorator."""
 
     @command("room_open")
-    def room_open(session: Session, data: Any) -> dict:
-        fields(data, (), "room_open")
+    def room_open(session: Session, _data: Any) -> dict:
         room = classroom().rooms.open(session)
         return {"code": room.code, "token": room.token, "join_url": join_url(room.code),
                 "qr_url": f"/room/{room.code}/qr.svg", "room": room.meta(for_presenter=True)}
@@ -269,14 +261,14 @@ def presenter_commands(command: Callable) -> None:
     @command("room_controls")
     def room_controls(session: Session, data: Any) -> dict:
         room = classroom().presenter_room(session, data)
-        room.set_hide_controls(required(data, "hide"))
+        room.set_hide_controls(data.hide)
         return {"hide_controls": room.hide_controls}
 
     @command("poll_open")
     def poll_open(session: Session, data: Any) -> dict:
         room = classroom().presenter_room(session, data)
-        poll = room.open_poll(data.get("kind"), data.get("question"), data.get("target"),
-                              data.get("unit", "pattern"))
+        target = None if data.target is None else data.target.model_dump()
+        poll = room.open_poll(data.kind, data.question, target, data.unit)
         return {"poll": poll.public(for_presenter=True)}
 
     @command("poll_reveal")
@@ -291,22 +283,25 @@ def presenter_commands(command: Callable) -> None:
 
 
 def viewer_commands(on: Callable[[str], Callable]) -> None:
-    """Register the students' events (answers, forks)."""
+    """Register the students' events (answers, forks), their payloads checked like commands'."""
 
     def handle(event: str, fn: Callable[[str, Any], dict]) -> None:
+        model = EVENTS[event]
+
         def handler(data: Any = None) -> dict[str, Any]:
             try:
-                return jsonable({"ok": True, **fn(request.sid, data)})
+                return jsonable({"ok": True, **fn(request.sid, parse(model, data, name=event))})
+            except FieldError as error:
+                return {"ok": False, "error": str(error), "field": error.field}
             except ValueError as error:
-                field = getattr(error, "field", event)
-                return {"ok": False, "error": str(error), "field": field}
-            except Exception:
-                log.exception("%s failed", event)
-                return {"ok": False, "error": f"{event}: internal error", "field": event}
+                return {"ok": False, "error": f"{event}: {error}", "field": event}
+            except Exception as error:
+                log.error("%s failed (%s: %s)", event, type(error).__name__, error)
+                return {"ok": False, "field": "server",
+                        "error": f"server: {event} failed on the server's side (logged)"}
 
         handler.__name__ = f"on_{event}"
         on(event)(handler)
 
     handle("poll_answer", lambda sid, data: (classroom().answer(sid, data), {})[1])
-    handle("room_fork", lambda sid, data: (fields(data, (), "room_fork"),
-                                           {"session": classroom().fork(sid)})[1])
+    handle("room_fork", lambda sid, _data: {"session": classroom().fork(sid)})

@@ -10,6 +10,7 @@ from app import __version__
 from app.engine import BOOLEAN_FUNCTIONS, PHASES, SETTINGS
 from app.engine.activations import SATURATED_BELOW
 from app.sessions import DEFAULT_SPEED, SURFACE_RESOLUTION, speeds_table, sweeps
+from app.sessions.commands import MAX_EPOCHS, MAX_NETS
 
 pages = Blueprint("pages", __name__)
 
@@ -24,9 +25,8 @@ def settings_payload() -> dict[str, Any]:
         "defaults": {"speed": DEFAULT_SPEED},
         "surface_resolution": SURFACE_RESOLUTION,
         "saturated_below": SATURATED_BELOW,
-        "sweep": {"nets": {"default": sweeps.DEFAULT_NETS, "min": 1, "max": sweeps.MAX_NETS},
-                  "epochs": {"default": sweeps.DEFAULT_EPOCHS, "min": 1,
-                             "max": sweeps.MAX_EPOCHS},
+        "sweep": {"nets": {"default": sweeps.DEFAULT_NETS, "min": 1, "max": MAX_NETS},
+                  "epochs": {"default": sweeps.DEFAULT_EPOCHS, "min": 1, "max": MAX_EPOCHS},
                   "bins": sweeps.BINS},
         "version": __version__,
     }

@@ -7,17 +7,19 @@ import { downloadCanvas, downloadText, readJSONFile, fileStem } from "./download
 import { historyCSV, traceCSV } from "./csv.js";
 import { settingsToQuery } from "./urlparams.js";
 
-/** Controls (inside the controls panel and the weight editor) that send commands. */
+/** Controls (in the stepper, the settings panel and the weight editor) that send commands. */
 const COMMAND_CONTROLS = ".buttons:not(.small) button, #speed, #settings input, #settings select, #export, #import, #weight-value, #weight-set";
 
 /**
- * Wire the controls in `controls` (the panel), the toggles in `bar`, the help `dialog` and the
- * canvases to download. `page`: {state, send(name, payload), say(text, ok), toggle(name, on)
- * (numbers, log, projector), canvases: {network, curve}}. Returns {setReadOnly(on),
- * showSpeed(level), actions} (actions: name -> function, the keys' too).
+ * Wire the buttons in `stepper` and `controls` (the settings panel), the toggles in `bar`, the
+ * help `dialog` and the canvases to download. `page`: {state, send(name, payload), say(text,
+ * ok), toggle(name, on) (numbers, log, projector), canvases: {network, curve}, logToggle}.
+ * Returns {setReadOnly(on), showSpeed(level), actions} (actions: name -> function, the keys' too).
  */
-export function wireActions({ controls, bar, dialog, editor }, page) {
-  const $ = scoped(controls);
+export function wireActions({ stepper, controls, bar, dialog, editor }, page) {
+  const inStepper = scoped(stepper);
+  const inControls = scoped(controls);
+  const $ = (id) => (stepper.querySelector(`#${id}`) ? inStepper(id) : inControls(id));
   const inBar = scoped(bar);
   const { state, send, say } = page;
 
@@ -93,7 +95,7 @@ export function wireActions({ controls, bar, dialog, editor }, page) {
 
   /** Disable (or enable) every control that would send a command (following a room). */
   function setReadOnly(on) {
-    for (const root of [controls, editor]) for (const control of root.querySelectorAll(COMMAND_CONTROLS)) control.disabled = on;
+    for (const root of [stepper, controls, editor]) for (const control of root.querySelectorAll(COMMAND_CONTROLS)) control.disabled = on;
     controls.querySelector('label[for="import"]')?.classList.toggle("disabled", on);
   }
   return { setReadOnly, showSpeed, actions };

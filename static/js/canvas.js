@@ -54,7 +54,10 @@ export function fitCanvas(canvas, dpr = globalThis.devicePixelRatio || 1) {
   return { ctx, width, height, dpr, resized };
 }
 
-/** The theme colours for the canvases, read from the CSS custom properties. */
+/**
+ * The theme for the canvases, read from the CSS custom properties: colours, fonts, and the one
+ * drawing scale (`--draw-scale`) every canvas sizes its text, strokes and markers by.
+ */
 export function readTheme(element = document.documentElement) {
   const style = getComputedStyle(element);
   const get = (name) => style.getPropertyValue(name).trim();
@@ -62,6 +65,6 @@ export function readTheme(element = document.documentElement) {
     bg: get("--panel"), ink: get("--ink"), muted: get("--muted"), line: get("--line"),
     accent: get("--accent"), warn: get("--warn"), good: get("--good"), node: get("--node"),
     pos: get("--pos"), neg: get("--neg"), focus: get("--focus"), flat: get("--flat"),
-    font: get("--font"), mono: get("--mono"), scale: parseFloat(get("--size")) / 16 || 1,
+    font: get("--font"), mono: get("--mono"), scale: parseFloat(get("--draw-scale")) || 1,
   };
 }

@@ -19,19 +19,45 @@ export function appendMath(parent, text) {
 export function numberSpan(value, wrap = false) {
   const span = document.createElement("span");
   span.className = "num";
+  return setNumber(span, value, wrap);
+}
+
+/** Show `value` in an existing number span (touching the DOM only where it changed). */
+export function setNumber(span, value, wrap = false) {
+  const exact = String(value);
+  if (span.dataset.value === exact && span.dataset.wrap === String(wrap)) return span;
   const text = fmt(value);
-  span.textContent = wrap && value < 0 ? `(${text})` : text;
-  span.dataset.value = String(value);
-  span.title = String(value);
+  const shown = wrap && value < 0 ? `(${text})` : text;
+  if (span.textContent !== shown) span.textContent = shown;
+  span.dataset.value = exact;
+  span.dataset.wrap = String(wrap);
+  span.title = exact;
   return span;
+}
+
+/** The model's shape: everything but its numbers and note (same shape: update in place). */
+function shapeOf(model, frame, lit) {
+  return JSON.stringify([Boolean(frame?.trace), model.title, [...(lit ?? [])], model.sections.map((s) => [s.heading, s.pending, s.note, s.eq.map((p) => (typeof p === "string" ? p : p.wrap))])]);
 }
 
 /**
  * Render the derivation for `selection` in `frame` into `container`; the lines whose id is in
- * `lit` (a lesson step's highlight) are marked.
+ * `lit` (a lesson step's highlight) are marked. When only the numbers changed (a run going on,
+ * the same neuron selected), the spans are updated in place: no new elements, no layout beyond
+ * the changed text.
  */
 export function renderDerivation(container, selection, frame, lit = null) {
   const model = derivation(selection, frame);
+  const shape = shapeOf(model, frame, lit);
+  if (container.dataset.shape === shape) {
+    const spans = container.querySelectorAll(".num");
+    const numbers = model.sections.flatMap((section) => section.eq.filter((p) => typeof p !== "string"));
+    numbers.forEach((part, k) => setNumber(spans[k], part.n, part.wrap));
+    const note = container.querySelector(".note");
+    if (note.textContent !== model.note) note.textContent = model.note;
+    return;
+  }
+  container.dataset.shape = shape;
   const parts = [];
   if (model.title) {
     const h = document.createElement("h3");

@@ -28,15 +28,16 @@ export function weightLabel(sizes, layer, neuron, input) {
 }
 
 /**
- * Positions for a network of `sizes` in a box of width × height (CSS pixels).
+ * Positions for a network of `sizes` in a box of width × height (CSS pixels), neurons at most
+ * `maxRadius` wide (the drawing scale raises it in projector mode).
  * Returns {radius, nodes, edges}: nodes {layer, index, x, y, bias, label}; a bias node "1"
  * sits under every layer but the last; edges {layer, neuron, input, x1, y1, x2, y2, label}
  * for weight layer `layer` (neuron row, input column, the bias column last).
  */
-export function networkLayout(sizes, width, height, pad = 28) {
+export function networkLayout(sizes, width, height, pad = 28, maxRadius = 34) {
   const columns = sizes.length;
   const rows = Math.max(...sizes.map((n, l) => n + (l < columns - 1 ? 1 : 0)));
-  const radius = Math.max(9, Math.min(34, (height - 2 * pad) / (rows * 2.6), (width - 2 * pad) / (columns * 4)));
+  const radius = Math.max(9, Math.min(maxRadius, (height - 2 * pad) / (rows * 2.6), (width - 2 * pad) / (columns * 4)));
   const left = pad + radius;
   const right = width - pad - radius;
   const x = (l) => (columns === 1 ? width / 2 : left + ((right - left) * l) / (columns - 1));
@@ -97,12 +98,6 @@ export function hitTest(layout, x, y, slack = 6) {
     }
   }
   return best && { kind: "weight", layer: best.layer, neuron: best.neuron, input: best.input };
-}
-
-/** Where to print a weight's value on its line: at `t` of the way, staggered by input to avoid overlaps. */
-export function edgeLabelPoint(edge, sizes) {
-  const t = 0.28 + 0.16 * ((edge.input % 3) / 2);
-  return { x: edge.x1 + (edge.x2 - edge.x1) * t, y: edge.y1 + (edge.y2 - edge.y1) * t };
 }
 
 /** Same selection? (null-safe). */

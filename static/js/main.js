@@ -42,7 +42,7 @@ const tailored = tailorFromSearch(location.search); // a link's ?lesson=&step=&h
 let linkedLesson = tailored.lesson && !roomFromSearch(location.search) ? tailored : null;
 
 const editor = createWeightEditor($("weight-editor"), { state, send, say });
-const controls = wireActions({ controls: $("controls"), bar: $("bar"), dialog: $("help-dialog"), editor: $("weight-editor") }, {
+const controls = wireActions({ stepper: $("stepper"), controls: $("controls"), bar: $("bar"), dialog: $("help-dialog"), editor: $("weight-editor") }, {
   state, send, say, canvases, logToggle: $("log-toggle"), toggle,
 });
 const panels = createPanels(scheduler, state, document, {
@@ -228,13 +228,13 @@ async function start() {
   const table = state.table;
   $("speed").max = String(Math.max(0, (table.speeds?.length ?? 1) - 1));
   settingsUi = buildSettings($("settings"), table.settings, (name, value) => send("configure", { [name]: value }));
-  controls.setReadOnly(state.readOnly); // the settings' fields are new: a student's are disabled too
+  controls.setReadOnly(state.readOnly); // the new fields too
   sweep = createSweepPanel($("sweep"), {
     table, command, frame: () => state.frame, readOnly: () => state.readOnly,
     invalidate: () => scheduler.mark("sweep"),
     loaded: (text) => { // in the controls, with Run focused: Enter or space runs the net
       say(text, true);
-      $("controls-title").scrollIntoView(); // the controls from their top: Run, then the message
+      $("stepper-title").scrollIntoView(); // the controls from their top: Run, then the message
       $("run").focus({ preventScroll: true });
     },
   });

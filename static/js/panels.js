@@ -3,11 +3,16 @@
 // of the focused neuron or weight. Two jobs of the render loop: "panels" when a frame came,
 // "derivation" when the frame or the focus (hover, selection) changed.
 import { scoped } from "./dom.js";
-import { renderDerivation, numberSpan } from "./derivation.js";
+import { renderDerivation, numberSpan, setNumber } from "./derivation.js";
 import { renderTruth } from "./truth.js";
 import { statusText, PHASE_LABELS } from "./format.js";
 import { sizesFromWeights } from "./layout.js";
 import { saturation, saturationNote } from "./saturation.js";
+
+/** Set a node's text only when it changed (an equal text still costs a layout). */
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
 
 /** The neuron the derivation shows when nothing is hovered or selected: the output. */
 export function defaultSelection(frame) {
@@ -42,19 +47,21 @@ export function createPanels(scheduler, state, root, hooks) {
   function paintPanels() {
     const frame = state.frame;
     if (override !== null) {
-      status.textContent = override;
+      setText(status, override);
       status.className = "status";
     }
     if (!frame) return;
     if (override === null) {
-      status.textContent = statusText(frame);
+      setText(status, statusText(frame));
       status.className = `status ${frame.status}`;
     }
     renderTruth(body, frame.truth, frame.pattern);
-    loss.replaceChildren(...(Number.isFinite(frame.loss) ? ["L = ", numberSpan(frame.loss)] : []));
+    if (!Number.isFinite(frame.loss)) loss.replaceChildren();
+    else if (loss.lastChild?.className === "num") setNumber(loss.lastChild, frame.loss);
+    else loss.replaceChildren("L = ", numberSpan(frame.loss));
     const trace = frame.trace;
-    phase.textContent = trace ? `pattern ${trace.pattern + 1} (s = ${trace.s.join(", ")}): ${PHASE_LABELS[trace.phase] ?? trace.phase}` : "";
-    run.textContent = frame.running ? "Pause" : "Run";
+    setText(phase, trace ? `pattern ${trace.pattern + 1} (s = ${trace.s.join(", ")}): ${PHASE_LABELS[trace.phase] ?? trace.phase}` : "");
+    setText(run, frame.running ? "Pause" : "Run");
     run.setAttribute("aria-pressed", frame.running ? "true" : "false");
     back.disabled = state.readOnly || !frame.can_back;
     if (root.activeElement !== speed) {
@@ -65,7 +72,7 @@ export function createPanels(scheduler, state, root, hooks) {
     const activation = frame.settings?.activation ?? "sigmoid";
     const below = state.table?.saturated_below?.[activation];
     const names = (frame.truth ?? []).map((row) => `(${row.s.join(",")})`);
-    note.textContent = saturationNote(saturation(frame.truth, below), sizesFromWeights(frame.weights), activation, below, names);
+    setText(note, saturationNote(saturation(frame.truth, below), sizesFromWeights(frame.weights), activation, below, names));
     hooks.afterFrame?.();
   }
 

@@ -29,14 +29,16 @@ export function createCanvases(scheduler, state, canvases) {
     const sizes = sizesFromWeights(frame.weights);
     const old = view.layout;
     if (!old || old.width !== net.width || old.height !== net.height || old.sizes.join() !== sizes.join()) {
-      view.layout = networkLayout(sizes, net.width, net.height, 24 + 14 * (view.theme.scale || 1));
+      const s = view.theme.scale || 1;
+      view.layout = networkLayout(sizes, net.width, net.height, 24 + 14 * s, 34 * s);
     }
     const activation = frame.settings?.activation ?? "sigmoid";
     const neurons = saturation(frame.truth, state.table?.saturated_below?.[activation]);
     view.saturated = new Set(neurons.filter((n) => n.marked).map((n) => `${n.layer}:${n.index}`));
-    drawNetwork(net.ctx, {
+    view.labels = drawNetwork(net.ctx, {
       weights: displayedWeights(state), trace: frame.trace, selection: state.selection, hover: state.hover,
       numbers: state.numbers, anim, theme: view.theme, activation, dragging: state.drag, saturated: view.saturated,
+      cursor: state.cursor,
       lit: state.lit?.network,
     }, view.layout);
     return Boolean(anim);
@@ -82,6 +84,10 @@ export function createCanvases(scheduler, state, canvases) {
     });
   }
 
+  // the drawing scale follows the window (projector mode on a full HD screen draws larger)
+  globalThis.addEventListener?.("resize", () => {
+    if (view.theme && readTheme().scale !== view.theme.scale) setTheme();
+  });
   scheduler.add("network", paintNetwork);
   scheduler.add("curve", paintCurve);
   scheduler.add("surface", paintSurfaces);

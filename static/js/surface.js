@@ -29,6 +29,7 @@ function gridImage(target, grid, resolution, lo, hi) {
  */
 export function drawSurface(ctx, data, box) {
   const { theme } = data;
+  const s = theme.scale || 1;
   ctx.fillStyle = theme.bg;
   ctx.fillRect(0, 0, box.width, box.height);
   if (!data.grid) return;
@@ -37,7 +38,7 @@ export function drawSurface(ctx, data, box) {
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(gridImage(ctx.canvas, data.grid, g, data.lo, data.hi), 0, 0, box.width, box.height);
   ctx.strokeStyle = theme.line;
-  ctx.lineWidth = 1;
+  ctx.lineWidth = Math.max(1, Math.round(s));
   ctx.strokeRect(0.5, 0.5, box.width - 1, box.height - 1);
   if (!data.patterns) return;
   const r = Math.max(4, Math.min(box.width, box.height) * 0.06);
@@ -47,7 +48,7 @@ export function drawSurface(ctx, data, box) {
     const py = (1 - inset - p.s[1] * (1 - 2 * inset)) * box.height;
     ctx.fillStyle = css(diverging(((p.d - data.lo) / (data.hi - data.lo || 1)) * 2 - 1));
     ctx.strokeStyle = p.close ? theme.good : theme.ink;
-    ctx.lineWidth = p.close ? 3 : 2;
+    ctx.lineWidth = (p.close ? 3 : 2) * s;
     ctx.beginPath();
     ctx.arc(Math.min(Math.max(px, r + 2), box.width - r - 2), Math.min(Math.max(py, r + 2), box.height - r - 2), r, 0, Math.PI * 2);
     ctx.fill();

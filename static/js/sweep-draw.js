@@ -13,7 +13,7 @@ function axes(ctx, theme, box, x, xTicks, name, y, yTicks, yLabel) {
   ctx.fillStyle = theme.bg;
   ctx.fillRect(0, 0, box.width, box.height);
   ctx.font = `${Math.round(11 * s)}px ${theme.mono}`;
-  ctx.lineWidth = 1;
+  ctx.lineWidth = Math.max(1, Math.round(s));
   ctx.strokeStyle = theme.line;
   ctx.fillStyle = theme.muted;
   ctx.beginPath();
@@ -68,7 +68,7 @@ export function drawHistogram(ctx, { view, theme }, box) {
   ctx.textBaseline = "top";
   ctx.fillText("stuck", sx + stuckW / 2, base + 6);
   ctx.strokeStyle = theme.muted;
-  ctx.setLineDash([4, 4]);
+  ctx.setLineDash([4 * s, 4 * s]);
   ctx.beginPath();
   ctx.moveTo(sx - 6, y.range[1]);
   ctx.lineTo(sx - 6, base);
@@ -81,7 +81,7 @@ export function drawScatter(ctx, { view, theme, geometry, hover }, box) {
   ctx.fillStyle = theme.bg; // blank until the sweep stops and every net's loss is known
   ctx.fillRect(0, 0, box.width, box.height);
   if (!geometry) {
-    Object.assign(ctx, { fillStyle: theme.muted, textAlign: "center", font: `${14 * (theme.scale || 1)}px ${theme.font}` });
+    Object.assign(ctx, { fillStyle: theme.muted, textAlign: "center", font: `${Math.round(14 * (theme.scale || 1))}px ${theme.font}` });
     return ctx.fillText("every net's final loss, once the sweep stops", box.width / 2, box.height / 2);
   }
   const { x, y, points } = geometry;
@@ -113,7 +113,7 @@ export function drawScatter(ctx, { view, theme, geometry, hover }, box) {
   }
   if (!hover) return;
   ctx.strokeStyle = theme.focus;
-  ctx.lineWidth = 2.5;
+  ctx.lineWidth = 2.5 * s;
   ctx.beginPath();
   ctx.arc(hover.x, hover.y, 7 * s, 0, 2 * Math.PI);
   ctx.stroke();

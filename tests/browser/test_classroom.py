@@ -98,8 +98,9 @@ def test_students_follow_read_only(open_page: Any) -> None:
 
     # the presenter hides the controls on students' screens, then shows them again
     presenter.get_by_label("Hide controls on students' screens").check()
-    expect(first.locator(".controls")).to_be_hidden()
-    expect(second.locator(".controls")).to_be_hidden()
+    for student in (first, second):
+        expect(student.locator(".controls")).to_be_hidden()
+        expect(student.locator(".stepper")).to_be_hidden()
     expect(second.locator("#network-canvas")).to_be_visible()
     presenter.get_by_label("Hide controls on students' screens").uncheck()
     expect(first.locator(".controls")).to_be_visible()

@@ -251,7 +251,7 @@ def test_projector_mode_and_help(open_page: Any) -> None:
     page.keyboard.press("p")
     expect(page.locator("html")).to_have_class(re.compile("projector"))
     expect(page.locator("body")).to_have_css("background-color", "rgb(11, 14, 19)")
-    expect(page.locator("html")).to_have_css("font-size", "21px")
+    expect(page.locator("html")).to_have_css("font-size", "22px")
     expect(page.get_by_label("Projector")).to_be_checked()
     page.keyboard.press("n")
     expect(page.get_by_label("Numbers")).to_be_checked()

@@ -31,7 +31,7 @@ def worst_case_state() -> dict[str, Any]:
     trainer = Trainer(TrainingConfig(hidden=(8, 8, 8), mode="batch", sampling="random"))
     state = trainer.state()
     state.update(format=EXPORT_FORMAT, seed=2**32 - 1, speed=0, epoch=10**15 - 1)
-    long = -1.2345678901234567e-300
+    long = 1.2345678901234567e-300  # losses are >= 0 (l = ½e²)
     state["history"] = {"width": 2**40, "points": [
         [10**15 - 4096 + i, long, long, long] for i in range(CAPACITY)]}
     changed = {"problem": "xnor", "hidden": [8, 8, 8], "activation": "tanh",
@@ -82,14 +82,14 @@ def test_message_limit_is_the_configured_one(make_live) -> None:
     oversized(client, "import", {"state": {"pad": "y" * 2100}})
 
 
-def refusal(live: Any) -> dict[str, Any]:
+def refusal(live: Any, auth: Any = None) -> dict[str, Any]:
     """Connect a client that should be refused; the `error` event it got first.
 
     (Whether python-socketio's client notices the server's disconnect depends on a
     race in its connect(); the server side is checked instead: no session, no sid.)
     """
     held = len(live.registry)
-    client = EventClient(live.url)
+    client = EventClient(live.url, auth=auth)
     try:
         error = client.wait_event("error")
         assert client.count("hello") == 0 and len(live.registry) == held
@@ -119,6 +119,18 @@ def test_a_full_server_says_which_limit(make_live) -> None:
     session_id = kept[0].hello["session"]
     kept[0].close()
     assert live.client(session=session_id).hello["resumed"]
+
+
+@pytest.mark.parametrize(("auth", "field"), [
+    ({"session": ""}, "auth.session"), ({"session": 42}, "auth.session"),
+    ({"session": "x" * 129}, "auth.session"), ({"session": "a", "role": "admin"}, "auth.role"),
+    ({"room": 5}, "auth.room"), ({"room": "ACDEFG", "name": "n" * 201}, "auth.name"),
+    ({"room": "ACDEFG", "viewer": ["x"]}, "auth.viewer"),
+])
+def test_malformed_auth_is_refused_naming_the_field(live, auth, field) -> None:
+    error = refusal(live, auth)
+    assert error["event"] == "connect" and error["field"] == field, error
+    assert error["message"].startswith(f"{field}: ")
 
 
 def test_sessions_per_address(make_live) -> None:
@@ -253,7 +265,11 @@ def test_bounded_polls_and_names(make_live) -> None:
     greeted = threading.Event()
     student.on("room_hello", lambda hello: (hellos.append(hello), greeted.set()))
     student.connect(live.url, transports=["websocket"],
-                    auth={"room": opened["code"], "name": "n" * 10_000, "viewer": "v" * 500})
+                    auth={"room": opened["code"], "name": "n" * 200, "viewer": "v" * 64})
     assert greeted.wait(WAIT)
-    assert len(hellos[0]["name"]) == 40 and len(hellos[0]["viewer"]) <= 64
+    assert hellos[0]["name"] == "n" * 40 and hellos[0]["viewer"] == "v" * 64  # cut, kept
     student.disconnect()
+    for auth, field in (({"name": "n" * 10_000}, "auth.name"), ({"viewer": "v" * 65},
+                                                                "auth.viewer")):
+        error = refusal(live, {"room": opened["code"], **auth})
+        assert error["field"] == field and error["message"].startswith(f"{field}: need at most")

@@ -9,6 +9,7 @@ import threading
 import pytest
 
 from app.engine import Trainer, TrainingConfig
+from app.engine.errors import FieldError
 from app.rooms import ALPHABET, CODE_LENGTH, Fanout, MemoryHub, Viewer, new_code, normalize_code
 from app.rooms.polls import neuron_choices, open_poll, polls_csv
 from app.rooms.view import Have, merge, student_view
@@ -87,7 +88,7 @@ def test_poll_answers_tally_and_csv() -> None:
     assert poll.tally() == {"yes": 0, "no": 2}
     assert "correct" not in poll.public()
     assert poll.public(for_presenter=True)["correct"] == poll.correct
-    with pytest.raises(ValueError, match="answer"):
+    with pytest.raises(FieldError, match=r"^choice: "):
         poll.answer("c", "", "maybe")
     poll.revealed = True
     with pytest.raises(ValueError, match="poll"):

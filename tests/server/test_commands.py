@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from app.engine import Trainer, TrainingConfig
+from app.engine.errors import FieldError
 from app.sessions import SPEEDS
 from app.web import socketio
 
@@ -154,7 +155,7 @@ def test_reconnect_resumes_and_expired_sessions_are_freed(make_app) -> None:
 
 def test_guessed_ids_get_new_sessions(sock, app) -> None:
     real = hello(sock)["session"]
-    for guess in (real[:-1], real + "x", "", 42, None, "x" * 1000):
+    for guess in (real[:-1], real + "x", real.upper(), "x" * 128, None):
         other = socketio.test_client(app, auth={"session": guess})
         greeting = hello(other)
         assert greeting["resumed"] is False and greeting["session"] != real
@@ -180,12 +181,27 @@ def state_with(**changes: Any) -> dict[str, Any]:
     return state
 
 
+def engine_checks_typed() -> bool:
+    """True once the engine raises FieldError for a weight it does not have (issue 12: the
+    engine's checks become typed errors on the engine's branch; until that is merged the
+    cases the engine alone can judge name the command instead of the field)."""
+    try:
+        Trainer().set_weight(0, 0, 3, 1.0)
+    except FieldError:
+        return True
+    except ValueError:
+        return False
+    return False
+
+
+UNTYPED = pytest.mark.xfail(not engine_checks_typed(), strict=True,
+                            reason="the engine's own checks are not FieldErrors yet")
+
 BAD = [
     ("configure", {"eta": -1}, "eta"),
     ("configure", {"eta": "fast"}, "eta"),
-    ("configure", {"eta": math.nan}, "eta"),
     ("configure", {"alpha": 1.5}, "alpha"),
-    ("configure", {"hidden": [0]}, "hidden"),
+    ("configure", {"hidden": [0]}, "hidden[0]"),
     ("configure", {"hidden": [2, 2, 2, 2]}, "hidden"),
     ("configure", {"problem": "parity"}, "problem"),
     ("configure", {"seed": 1.5}, "seed"),
@@ -193,13 +209,16 @@ BAD = [
     ("configure", "eta=1", "settings"),
     ("set_weights", {}, "weights"),
     ("set_weights", {"weights": "heavy"}, "weights"),
-    ("set_weights", {"weights": [[[1, 2, 3]]]}, "weights"),
-    ("set_weights", {"weights": [[[1, 2, 3], [1, 2, math.inf]], [[1, 2, 3]]]}, "weights"),
+    pytest.param("set_weights", {"weights": [[[1, 2, 3]]]}, "weights", marks=UNTYPED),
+    ("set_weights", {"weights": [[[1, 2, 3], [1, 2, "x"]], [[1, 2, 3]]]}, "weights[0][1][2]"),
+    ("set_weights", {"weights": [[[1] * 10]]}, "weights[0][0]"),
+    pytest.param("set_weight", {"layer": 3, "neuron": 0, "input": 0, "value": 1}, "layer",
+                 marks=UNTYPED),
     ("set_weight", {"layer": 5, "neuron": 0, "input": 0, "value": 1}, "layer"),
     ("set_weight", {"layer": 0, "neuron": 9, "input": 0, "value": 1}, "neuron"),
-    ("set_weight", {"layer": 0, "neuron": 0, "input": 3, "value": 1}, "input"),
+    pytest.param("set_weight", {"layer": 0, "neuron": 0, "input": 3, "value": 1}, "input",
+                 marks=UNTYPED),
     ("set_weight", {"layer": 0, "neuron": 0, "input": 0, "value": "a"}, "value"),
-    ("set_weight", {"layer": 0, "neuron": 0, "input": 0, "value": math.inf}, "value"),
     ("set_weight", {"layer": 0, "neuron": 0, "input": 0}, "value"),
     ("set_weight", {"layer": True, "neuron": 0, "input": 0, "value": 1}, "layer"),
     ("step", {"unit": "lesson"}, "unit"),
@@ -218,25 +237,45 @@ BAD = [
     ("export", {"x": 1}, "x"),
     ("import", {}, "state"),
     ("import", {"state": 5}, "state"),
-    ("import", {"state": state_with(weights=[[[1.0]]])}, "state.weights"),
+    pytest.param("import", {"state": state_with(weights=[[[1.0]]])}, "state.weights",
+                 marks=UNTYPED),
+    ("import", {"state": state_with(weights=[[["1.5"]]])}, "state.weights[0][0][0]"),
     ("import", {"state": state_with(epoch=-1)}, "state.epoch"),
-    ("import", {"state": state_with(settings={"eta": -1})}, "state.eta"),
+    ("import", {"state": state_with(settings={"eta": -1})}, "state.settings.eta"),
     ("import", {"state": state_with(format="other/9")}, "state.format"),
-    ("import", {"state": state_with(history={"width": 3, "points": []})}, "state.history"),
-    ("import", {"state": state_with(marks=[{"kind": "party"}])}, "state.marks"),
+    ("import", {"state": {k: v for k, v in state_with().items() if k != "format"}},
+     "state.format"),
+    ("import", {"state": state_with(history={"width": 3, "points": []})}, "state.history.width"),
+    ("import", {"state": state_with(marks=[{"kind": "party"}])}, "state.marks[0].epoch"),
+    ("import", {"state": state_with(marks=[{"epoch": 1, "kind": "party"}])},
+     "state.marks[0].kind"),
+    ("import", {"state": state_with(marks=[{"epoch": 1, "kind": "edit", "x": math.pi}])},
+     "state.marks[0].x"),
     ("import", {"state": state_with(speed=99)}, "state.speed"),
+    ("import", {"state": state_with(rng={**GOOD_STATE["rng"], "state": {
+        "state": str(2**300), "inc": "1"}})}, "state.rng.state.state"),
+    ("import", {"state": state_with(rng={**GOOD_STATE["rng"], "state": 950 * [0]})},
+     "state.rng.state"),
+    ("import", {"state": state_with(settings={"sampling": "random"},
+                                    inputs=[[0.5, "0.5"]] * 4)}, "state.inputs[0][1]"),
 ]
 
 
+def _id(i: int, case: Any) -> str:
+    event, _, field = case.values if hasattr(case, "values") else case
+    return f"{event}-{field}-{i}"
+
+
 @pytest.mark.parametrize(("event", "payload", "field"), BAD,
-                         ids=[f"{e}-{f}-{i}" for i, (e, _, f) in enumerate(BAD)])
+                         ids=[_id(i, case) for i, case in enumerate(BAD)])
 def test_bad_payloads_name_the_field_and_leave_the_session(sock, event, payload, field) -> None:
     call(sock, "step", {"unit": "phase"})
     before = call(sock, "export")["state"]
     reply = call(sock, event, payload)
     assert reply["ok"] is False
     assert reply["field"] == field
-    assert field.split(".")[-1] in reply["error"]
+    assert reply["error"].startswith(f"{field}: "), reply
+    assert "internal error" not in reply["error"]
     assert call(sock, "export")["state"] == before
     assert call(sock, "step", {"unit": "phase"})["ok"]  # the server goes on
 

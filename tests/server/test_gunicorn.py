@@ -14,6 +14,9 @@ import pytest
 from live_support import LiveClient
 
 ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.slow  # a gunicorn process
+
 #: The README's recipe, with the port and the database left to the test.
 RECIPE = ["-w", "1", "--threads", "64", "--no-control-socket", "app.web:create_app()"]
 

@@ -23,6 +23,8 @@ from live_support import WAIT, LiveClient, _in_order
 
 ROOT = Path(__file__).resolve().parents[2]
 
+pytestmark = pytest.mark.slow  # a redis-server and two server processes
+
 
 def free_port() -> int:
     with socket.socket() as s:

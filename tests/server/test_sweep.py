@@ -148,7 +148,7 @@ def test_closing_the_session_stops_its_sweep(live) -> None:
     ({"seed": -1}, "seed"),
     ({"seed": 2**32 - 10, "nets": 20}, "seed"),
     ({"compare": {"eta": -1}}, "compare.eta"),
-    ({"compare": {"hidden": [0]}}, "compare.hidden"),
+    ({"compare": {"hidden": [0]}}, "compare.hidden[0]"),
     ({"compare": {"colour": 1}}, "compare.colour"),
     ({"compare": {"seed": 4}}, "compare.seed"),
     ({"compare": {"sampling": "random"}}, "compare.sampling"),
