@@ -8,7 +8,7 @@
 /** The parts of the page a link can hide: name -> what the checkbox says. */
 export const HIDEABLE = {
   controls: "Controls (step, run, settings)",
-  settings: "Settings only",
+  settings: "Settings and downloads",
   curve: "Error curve",
   derivation: "Derivation panel",
   truth: "Truth table",

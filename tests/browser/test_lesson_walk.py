@@ -158,6 +158,10 @@ def test_lessons_dialog_starts_a_lesson_and_tailors_a_link(open_page: Any) -> No
         shipped()["momentum"].steps[0].title)
     expect(other.locator(".panel.curve")).to_be_hidden()
     expect(other.locator(".panel.controls")).to_be_hidden()
+    expect(other.locator("#step-phase")).to_be_hidden()
+    box = other.locator("#network-canvas").bounding_box()
+    assert box["width"] > 700, "without the controls the network takes their room"
+    screenshot(other, "lesson-tailored-link")
     # a bad link is reported by name
     bad = open_page("?lesson=nope&hide=clock")
     expect(bad.locator("#message")).to_contain_text("hide: clock is not one of")
