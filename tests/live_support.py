@@ -1,13 +1,19 @@
-"""A live server on a loopback port and real python-socketio clients for it.
+"""A live server on a loopback port, real python-socketio clients for it, and waiting.
 
-Imported by the conftest files and by tests that need these classes directly
+Imported by the conftest files and by tests that need these directly
 (`from live_support import LiveClient`): a module of its own, since test modules
-cannot import a conftest by name when there are several.
+cannot import a conftest by name when there are several. The one place for the
+helpers every suite needs: `deadline` (a timeout scaled for a loaded machine),
+`eventually` (for a server-side condition no event announces), `free_port`,
+`LiveClient` (a tab) and `Student` (a room's follower).
 """
 
 from __future__ import annotations
 
+import os
+import socket
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +22,46 @@ from werkzeug.serving import make_server
 
 from app.sessions.history import rebucket
 
-WAIT = 15.0
+#: Seconds a test waits for an event on an idle machine; `deadline` scales it.
+BASE_WAIT = 15.0
+
+
+def slowdown() -> float:
+    """How much slower than idle this machine is now: runnable tasks per core (at least 1),
+    or BACKPROP_TEST_SLOWDOWN when set (CI on a slow runner)."""
+    if os.environ.get("BACKPROP_TEST_SLOWDOWN"):
+        return max(1.0, float(os.environ["BACKPROP_TEST_SLOWDOWN"]))
+    return max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+
+
+def deadline(seconds: float = BASE_WAIT) -> float:
+    """`seconds` scaled for the machine's load now (a test waits on events, never a clock:
+    this bounds the wait, so a busy machine is slower, not failing)."""
+    return seconds * min(slowdown(), 8.0)
+
+
+WAIT = deadline()
+
+
+def eventually(predicate: Callable[[], Any], timeout: float = 10.0, every: float = 0.02) -> None:
+    """Poll a condition no event announces (the reaper's work, a process we started) until
+    it holds; fail after `timeout` seconds scaled by `deadline`. Exceptions count as false."""
+    end = time.monotonic() + deadline(timeout)
+    while True:
+        try:
+            if predicate():
+                return
+        except Exception:  # not up yet (a refused connection, a missing row)
+            pass
+        assert time.monotonic() < end, "timed out waiting"
+        time.sleep(every)
+
+
+def free_port() -> int:
+    """A TCP port free on loopback right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def apply_history(series: list[list[float]], history: dict[str, Any]) -> list[list[float]]:
@@ -49,6 +94,12 @@ class LiveServer:
         live = LiveClient(self.url, **kwargs)
         self.clients.append(live)
         return live
+
+    def client_for_room(self, code: str, **kwargs: Any) -> Student:
+        """A connected student following room `code` (see Student)."""
+        student = Student(self.url, code, **kwargs)
+        self.clients.append(student)
+        return student
 
     def close(self) -> None:
         """Disconnect the clients and stop serving."""
@@ -172,4 +223,68 @@ class LiveClient:
             if ws is not None:
                 close = ws.close
                 ws.close = lambda *args, **kwargs: close(timeout=0.05)
+            self.sio.disconnect()
+
+
+class Student:
+    """A python-socketio client following a room (auth: {room}); keeps its frames and curve."""
+
+    def __init__(self, url: str, code: str, viewer: str | None = None, name: str = "") -> None:
+        self.sio = _in_order(socketio.Client(reconnection=False))
+        self.cond = threading.Condition()
+        self.frames: list[dict[str, Any]] = []
+        self.series: list[list[float]] = []
+        self.hello: dict[str, Any] | None = None
+        self.events: list[tuple[str, Any]] = []
+        self.sio.on("room_hello", self._on_hello)
+        self.sio.on("room_frame", self._on_frame)
+        for name_ in ("room_link", "error"):
+            self.sio.on(name_, lambda data, n=name_: self._on_event(n, data))
+        self.sio.connect(url, transports=["websocket"], wait_timeout=WAIT,
+                         auth={"room": code, "viewer": viewer, "name": name})
+        self.wait(lambda: self.hello is not None)
+
+    def _on_hello(self, data: dict[str, Any]) -> None:
+        with self.cond:
+            self.hello = data
+            self.cond.notify_all()
+
+    def _on_event(self, name: str, data: Any) -> None:
+        with self.cond:
+            self.events.append((name, data))
+            self.cond.notify_all()
+
+    def _on_frame(self, frame: dict[str, Any]) -> None:
+        with self.cond:
+            self.series[:] = apply_history(self.series, frame["history"])
+            self.frames.append(frame)
+            self.cond.notify_all()
+
+    def wait(self, predicate: Callable[[], Any], timeout: float = WAIT) -> None:
+        """Wait until `predicate()` holds (checked whenever something arrives)."""
+        with self.cond:
+            assert self.cond.wait_for(predicate, timeout), "timed out waiting"
+
+    def frame(self, predicate: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+        """The newest frame received that satisfies `predicate` (waiting for one)."""
+        found: list[dict[str, Any]] = []
+
+        def check() -> bool:
+            found[:] = [f for f in self.frames if predicate(f)]
+            return bool(found)
+
+        self.wait(check)
+        return found[-1]
+
+    def call(self, event: str, data: Any = None) -> dict[str, Any]:
+        """Send with an ack and return it."""
+        return self.sio.call(event, {} if data is None else data, timeout=WAIT)
+
+    def close(self) -> None:
+        """Disconnect (see LiveClient.close)."""
+        if self.sio.connected:
+            ws = getattr(self.sio.eio, "ws", None)
+            if ws is not None:
+                close = ws.close
+                ws.close = lambda *a, **k: close(timeout=0.05)
             self.sio.disconnect()

@@ -17,6 +17,7 @@ from typing import Any, NoReturn, TextIO
 import numpy as np
 
 from app.engine import SETTINGS, Shape, TrainingConfig, check_setting
+from app.engine.errors import FieldError
 
 #: Upper bound on --epochs: about half an hour of a 2-2-1 net at full speed.
 MAX_EPOCHS = 10**10
@@ -114,8 +115,8 @@ def config_from(args: argparse.Namespace, hidden: tuple[int, ...] | None = None,
     values.update(extra)
     try:
         return TrainingConfig.from_dict(values)
-    except ValueError as error:
-        raise UsageError(_option_message(str(error))) from None
+    except FieldError as error:
+        raise UsageError(_option_message(error)) from None
 
 
 def _hidden(text: str) -> list[int]:
@@ -125,12 +126,20 @@ def _hidden(text: str) -> list[int]:
         raise UsageError(f"--hidden: {str(error).removeprefix('hidden: ')}") from None
 
 
-def _option_message(message: str) -> str:
+#: Settings whose command-line option has another name.
+OPTION_NAMES = {"alpha": "momentum"}
+
+
+def option(setting: str) -> str:
+    """The command-line option of a setting: --eta, --momentum, --init-range."""
+    return "--" + OPTION_NAMES.get(setting, setting).replace("_", "-")
+
+
+def _option_message(error: FieldError) -> str:
     """Name the command-line option rather than the setting in a config error."""
-    names = {"alpha": "momentum", "init_range": "init-range"}
-    name, _, rest = message.partition(": ")
-    if name in SETTINGS and rest:
-        return f"--{names.get(name, name)}: {rest}"
+    message = str(error)
+    if error.field in SETTINGS:
+        return f"{option(error.field)}: {message.removeprefix(error.field + ': ')}"
     return message
 
 

@@ -2,18 +2,19 @@
 
 `SETTINGS` is the single description of every hyper-parameter. The engine checks a
 config against it, the server validates every payload against it, and the page
-fetches it to build its controls. A bad value raises ValueError with a message
-that names the setting.
+fetches it to build its controls. A bad value raises `FieldError` naming the
+setting (`field`), with a message that starts with its name.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from .activations import ACTIVATION_NAMES
+from .checks import finite_number, whole_number
+from .errors import FieldError, shown
 from .network import MAX_HIDDEN_LAYERS, MAX_NEURONS
 from .problems import PROBLEM_NAMES
 
@@ -64,43 +65,46 @@ SETTINGS: dict[str, dict[str, Any]] = {
 
 
 def check_setting(name: str, value: Any) -> Any:
-    """Return `value` checked and normalised for setting `name`; raise ValueError naming it."""
+    """Return `value` checked and normalised for setting `name`; raise FieldError naming it."""
     if name not in SETTINGS:
-        raise ValueError(f"unknown setting {name!r}; known: {', '.join(SETTINGS)}")
+        raise FieldError(str(name), f"{name}: not a setting (settings: {', '.join(SETTINGS)})")
     spec = SETTINGS[name]
     kind = spec["kind"]
     if kind == "choice":
         if not isinstance(value, str) or value not in spec["choices"]:
-            raise ValueError(f"{name}: {value!r} is not one of {', '.join(spec['choices'])}")
+            choices = ", ".join(spec["choices"])
+            raise FieldError(name, f"{name}: {shown(value)} is not one of {choices}")
         return value
     if kind == "layout":
-        if isinstance(value, str):
-            try:
-                value = [int(part) for part in value.split(",")]
-            except ValueError:
-                raise ValueError(f"{name}: {value!r} is not a list of neuron counts") from None
-        if not isinstance(value, list | tuple):
-            raise ValueError(f"{name}: need a list of neuron counts, got {type(value).__name__}")
-        if not spec["min_layers"] <= len(value) <= spec["max_layers"]:
-            raise ValueError(
-                f"{name}: need {spec['min_layers']} to {spec['max_layers']} layers, "
-                f"got {len(value)}"
-            )
-        for n in value:
-            if isinstance(n, bool) or not isinstance(n, int) or not spec["min"] <= n <= spec["max"]:
-                raise ValueError(
-                    f"{name}: each layer needs {spec['min']} to {spec['max']} neurons, got {n!r}"
-                )
-        return list(value)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{name}: need a number, got {type(value).__name__}")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"{name}: need a finite number, got {value!r}")
-    if kind == "integer" and isinstance(value, float) and not value.is_integer():
-        raise ValueError(f"{name}: need a whole number, got {value!r}")
-    if not spec["min"] <= value <= spec["max"]:
-        raise ValueError(f"{name}: {value!r} is outside [{spec['min']}, {spec['max']}]")
-    return int(value) if kind == "integer" else float(value)
+        return _layout(name, spec, value)
+    if kind == "integer":
+        if isinstance(value, float) and value.is_integer():  # 2.0 from a number field is 2
+            value = int(value)
+        return whole_number(value, name, spec["min"], spec["max"])
+    number = finite_number(value, name)
+    if not spec["min"] <= number <= spec["max"]:
+        raise FieldError(name, f"{name}: {shown(value)} is outside [{spec['min']}, {spec['max']}]")
+    return number
+
+
+def _layout(name: str, spec: dict[str, Any], value: Any) -> list[int]:
+    """A hidden layout: a list (or "3,2" text) of neuron counts per layer, within the spec."""
+    if isinstance(value, str):
+        try:
+            value = [int(part) for part in value.split(",")]
+        except ValueError:
+            raise FieldError(name, f"{name}: {shown(value)} is not a list of neuron counts") \
+                from None
+    if not isinstance(value, list | tuple):
+        raise FieldError(name, f"{name}: need a list of neuron counts, got {shown(value)}")
+    if not spec["min_layers"] <= len(value) <= spec["max_layers"]:
+        raise FieldError(name, f"{name}: need {spec['min_layers']} to {spec['max_layers']} "
+                         f"layers, got {len(value)}")
+    for n in value:
+        if isinstance(n, bool) or not isinstance(n, int) or not spec["min"] <= n <= spec["max"]:
+            raise FieldError(name, f"{name}: each layer needs {spec['min']} to {spec['max']} "
+                             f"neurons, got {shown(n)}")
+    return list(value)
 
 
 @dataclass(frozen=True)
@@ -128,12 +132,17 @@ class TrainingConfig:
     def from_dict(
         cls, values: Mapping[str, Any], base: TrainingConfig | None = None
     ) -> TrainingConfig:
-        """A config from `values` over `base` (defaults if None); unknown names are errors."""
+        """A config from `values` over `base` (defaults if None); unknown names are errors.
+
+        Raises FieldError naming the setting (the field is "" when `values` is not an
+        object at all: the caller knows its name, `error.under(name)`).
+        """
         if not isinstance(values, Mapping):
-            raise ValueError(f"settings: need an object of settings, got {type(values).__name__}")
+            raise FieldError("", f"need an object of settings, got {type(values).__name__}")
         for name in values:
             if name not in SETTINGS:
-                raise ValueError(f"unknown setting {name!r}; known: {', '.join(SETTINGS)}")
+                raise FieldError(str(name), f"{name}: not a setting (settings: "
+                                 f"{', '.join(SETTINGS)})")
         merged = (base or cls()).to_dict()
         merged.update(values)
         return cls(**merged)

@@ -12,7 +12,7 @@ epochs (measured by `tests/engine/test_ensemble.py` and `bench/engine.py`).
 
 The sweep trains on the 4 canonical patterns only: the 1996 random sampling would
 need its own stream of samples per net (K × epochs × 4 inputs), so a config with
-`sampling="random"` is refused with a ValueError naming the setting.
+`sampling="random"` is refused with a FieldError naming the setting.
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ from typing import Any
 import numpy as np
 
 from .activations import ACTIVATION_CODES
+from .checks import whole_number
 from .config import MAX_SEED, TrainingConfig
+from .errors import FieldError
 from .kernels import CONVERGED, DIVERGED, kernels_for
 from .network import Shape, initial_weights
 from .problems import PATTERNS, targets
@@ -162,20 +164,13 @@ class SweepResult:
 
 
 def check_sweep(config: TrainingConfig, nets: int, epochs: int, seed: int) -> None:
-    """Raise ValueError naming the first bad argument of a sweep."""
+    """Raise FieldError naming the first bad argument of a sweep."""
     if config.sampling != "patterns":
-        raise ValueError("sampling: the sweep trains on the 4 patterns only, not random samples")
-    _check_whole("nets", nets, 1, MAX_NETS)
-    _check_whole("epochs", epochs, 0, None)
-    _check_whole("seed", seed, 0, MAX_SEED + 1 - int(nets))  # the last net's seed is a seed
-
-
-def _check_whole(name: str, value: Any, least: int, most: int | None) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise ValueError(f"{name}: need a whole number, got {value!r}")
-    if value < least or (most is not None and value > most):
-        top = f" to {most}" if most is not None else " or more"
-        raise ValueError(f"{name}: need {least}{top}, got {value!r}")
+        raise FieldError("sampling", "sampling: the sweep trains on the 4 patterns only, not "
+                         "random samples")
+    whole_number(nets, "nets", 1, MAX_NETS)
+    whole_number(epochs, "epochs", 0)
+    whole_number(seed, "seed", 0, MAX_SEED + 1 - int(nets))  # the last net's seed is a seed
 
 
 def starting_weights(config: TrainingConfig, nets: int, seed: int) -> np.ndarray:
@@ -211,7 +206,7 @@ def sweep(config: TrainingConfig, nets: int, epochs: int, seed: int) -> SweepRes
     init_range) except its seed, replaced by `seed + k` for net k. Each net starts
     with no momentum and stops at convergence. The returned timing covers the one
     training call alone: a tiny warm-up call compiles the kernels first.
-    Raises ValueError naming a bad argument.
+    Raises FieldError naming a bad argument.
     """
     check_sweep(config, nets, epochs, seed)
     nets, epochs, seed = int(nets), int(epochs), int(seed)

@@ -25,3 +25,32 @@ class FieldError(ValueError):
         else:
             message = f"{prefix}: {message}"
         return FieldError(field, message)
+
+
+#: Longest text of a value quoted in a message.
+SHOWN_CHARACTERS = 40
+
+
+def shown(value: object) -> str:
+    """A short, safe description of a bad value for a message.
+
+    Never long, never an exception: a huge string is cut, a list or an object is
+    named by its type and size (its repr could be megabytes, or nested too deep
+    to print), a huge whole number by its digits' count.
+    """
+    if isinstance(value, bool) or value is None or isinstance(value, float):
+        return repr(value)
+    if isinstance(value, int):
+        if value.bit_length() <= 64:
+            return repr(value)
+        return f"a whole number of {value.bit_length()} bits"
+    if isinstance(value, str):
+        text = repr(value)
+        if len(text) <= SHOWN_CHARACTERS:
+            return text
+        return text[: SHOWN_CHARACTERS - 4] + "…' (" + f"{len(value):,} characters)"
+    if isinstance(value, list | tuple):
+        return f"a list of {len(value)}"
+    if isinstance(value, dict):
+        return f"an object of {len(value)} fields"
+    return f"a {type(value).__name__}"

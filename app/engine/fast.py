@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .checks import whole_number
 from .config import TrainingConfig
 from .kernels import DIVERGED, Kernels
 from .problems import PATTERNS, sample
@@ -121,10 +122,8 @@ class FastRun:
         convergence when `stop_on_convergence`. One undoable step unless `remember` is
         False.
         """
-        if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or epochs < 0:
-            raise ValueError(f"epochs: need a whole number >= 0, got {epochs!r}")
-        if isinstance(loss_every, bool) or not isinstance(loss_every, int) or loss_every < 0:
-            raise ValueError(f"loss_every: need a whole number >= 0, got {loss_every!r}")
+        epochs = whole_number(epochs, "epochs", 0)
+        loss_every = whole_number(loss_every, "loss_every", 0)
         if remember:
             self._remember()
         start = self.epoch

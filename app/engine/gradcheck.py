@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import FieldError, shown
 from .trainer import Trainer
 
 #: Relative step of the central differences: h = STEP · max(1, |w|).
@@ -61,7 +62,7 @@ def check_gradient(trainer: Trainer, step: float = STEP) -> GradientCheck:
     differences, never a warning.
     """
     if not (isinstance(step, float) and 0.0 < step < 1.0):
-        raise ValueError(f"step: need a number in (0, 1), got {step!r}")
+        raise FieldError("step", f"step: need a number in (0, 1), got {shown(step)}")
     analytic = trainer.gradient()
     w = trainer.w
     numeric = np.empty_like(w)

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .checks import finite_number
+from .errors import FieldError, shown
+
 INPUTS = 2
 OUTPUTS = 1
 MAX_HIDDEN_LAYERS = 3
@@ -21,13 +24,15 @@ MAX_NEURONS = 8
 
 
 def check_hidden(hidden: Sequence[int]) -> tuple[int, ...]:
-    """Validate a hidden layout (1 to 3 layers of 1 to 8 neurons); raise ValueError naming it."""
+    """Validate a hidden layout (1 to 3 layers of 1 to 8 neurons); raise FieldError naming it."""
     layout = tuple(hidden)
     if not 1 <= len(layout) <= MAX_HIDDEN_LAYERS:
-        raise ValueError(f"hidden: need 1 to {MAX_HIDDEN_LAYERS} hidden layers, got {len(layout)}")
+        raise FieldError("hidden", f"hidden: need 1 to {MAX_HIDDEN_LAYERS} hidden layers, "
+                         f"got {len(layout)}")
     for n in layout:
         if isinstance(n, bool) or not isinstance(n, int | np.integer) or not 1 <= n <= MAX_NEURONS:
-            raise ValueError(f"hidden: each layer needs 1 to {MAX_NEURONS} neurons, got {n!r}")
+            raise FieldError("hidden", f"hidden: each layer needs 1 to {MAX_NEURONS} neurons, "
+                             f"got {shown(n)}")
     return tuple(int(n) for n in layout)
 
 
@@ -76,35 +81,29 @@ class Shape:
             for i, shape in enumerate(self.layer_shapes)
         ]
 
-    def flatten(self, layers: Sequence[Sequence[Sequence[float]]]) -> np.ndarray:
+    def flatten(self, layers: Sequence[Sequence[Sequence[float]]],
+                name: str = "weights") -> np.ndarray:
         """A flat weight vector from nested lists (layers of neuron rows, bias last).
 
-        Raises ValueError saying which layer or row has the wrong shape, or which
-        weight is not a finite number.
+        Raises FieldError with the path of what is wrong, as `name[layer][row][column]`
+        (`weights[1][0][2]`): a layer or row of the wrong length, a value that is not a
+        finite number.
         """
-        if not isinstance(layers, list | tuple) or len(layers) != len(self.layer_shapes):
-            got = len(layers) if isinstance(layers, list | tuple) else type(layers).__name__
-            raise ValueError(
-                f"weights: need {len(self.layer_shapes)} layers for shape "
-                f"{'-'.join(map(str, self.sizes))}, got {got}"
-            )
+        layer_shapes = self.layer_shapes
+        if not isinstance(layers, list | tuple) or len(layers) != len(layer_shapes):
+            raise FieldError(name, f"{name}: need {len(layer_shapes)} layers for shape "
+                             f"{'-'.join(map(str, self.sizes))}, got {shown(layers)}")
         parts = []
-        for i, (layer, (rows, cols)) in enumerate(zip(layers, self.layer_shapes, strict=True)):
+        for i, (layer, (rows, cols)) in enumerate(zip(layers, layer_shapes, strict=True)):
             if not isinstance(layer, list | tuple) or len(layer) != rows:
-                raise ValueError(f"weights: layer {i} needs {rows} neuron rows")
+                raise FieldError(f"{name}[{i}]", f"{name}[{i}]: layer {i} needs {rows} neuron "
+                                 f"rows, got {shown(layer)}")
             for j, row in enumerate(layer):
                 if not isinstance(row, list | tuple) or len(row) != cols:
-                    raise ValueError(
-                        f"weights: layer {i} row {j} needs {cols} numbers "
-                        f"({cols - 1} inputs and the bias last)"
-                    )
-                for k, x in enumerate(row):
-                    ok = isinstance(x, int | float) and not isinstance(x, bool)
-                    if not ok or not np.isfinite(x):
-                        raise ValueError(
-                            f"weights: layer {i} row {j} column {k} is {x!r}, not a finite number"
-                        )
-                parts.extend(float(x) for x in row)
+                    raise FieldError(
+                        f"{name}[{i}][{j}]", f"{name}[{i}][{j}]: layer {i} row {j} needs {cols} "
+                        f"numbers ({cols - 1} inputs and the bias last), got {shown(row)}")
+                parts.extend(finite_number(x, f"{name}[{i}][{j}][{k}]") for k, x in enumerate(row))
         return np.array(parts, dtype=np.float64)
 
     def nest(self, flat: np.ndarray) -> list[list[list[float]]]:

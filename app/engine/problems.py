@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import FieldError, shown
+
 #: The 4 canonical input patterns, in the project's fixed order.
 PATTERNS: np.ndarray = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 PATTERNS.setflags(write=False)
@@ -40,13 +42,12 @@ PROBLEM_NAMES: tuple[str, ...] = tuple(BOOLEAN_FUNCTIONS)
 def targets(problem: str) -> np.ndarray:
     """Desired responses d for the 4 canonical patterns of `problem`.
 
-    Raises ValueError naming the problem when it is unknown.
+    Raises FieldError naming the problem when it is unknown.
     """
-    try:
-        table = BOOLEAN_FUNCTIONS[problem]
-    except KeyError:
+    table = BOOLEAN_FUNCTIONS.get(problem) if isinstance(problem, str) else None
+    if table is None:
         known = ", ".join(PROBLEM_NAMES)
-        raise ValueError(f"unknown problem {problem!r}; known problems: {known}") from None
+        raise FieldError("problem", f"problem: {shown(problem)} is not one of {known}")
     return np.array(table, dtype=np.float64)
 
 

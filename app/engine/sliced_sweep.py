@@ -85,7 +85,7 @@ class SlicedSweep:
     def __init__(self, config: TrainingConfig, nets: int, epochs: int, seed: int) -> None:
         """Draw every net's initial weights; compiles the kernels for this shape if needed.
 
-        Raises ValueError naming a bad argument (as `ensemble.sweep` does).
+        Raises FieldError naming a bad argument (as `ensemble.sweep` does).
         """
         check_sweep(config, nets, epochs, seed)
         self.config = config
@@ -147,7 +147,7 @@ class SlicedSweep:
     def result(self) -> SweepResult:
         """The finished nets as an `ensemble.SweepResult` (all of them once `done`)."""
         if self.weights is None:
-            raise ValueError("result: the weights were forgotten (forget_weights)")
+            raise RuntimeError("result: the weights were forgotten (forget_weights)")
         k = self.finished
         nets = net_results(self.seed, self.initial, self.weights, self.epochs_done[:k],
                            self.status[:k], self.converged[:k], self.final_loss[:k])

@@ -11,14 +11,15 @@ threads.
 from __future__ import annotations
 
 import copy
-import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from .activations import ACTIVATION_CODES
+from .checks import finite_number, whole_number
 from .config import TrainingConfig
+from .errors import FieldError
 from .fast import FastRun, RunResult
 from .kernels import kernels_for
 from .network import Shape, initial_weights
@@ -58,7 +59,8 @@ class Trainer(TracedSteps, FastRun, ReadOut):
             self.w = initial_weights(self.shape, self.config.seed, self.config.init_range)
         elif isinstance(weights, np.ndarray):
             if weights.shape != (self.shape.weight_count,) or not np.all(np.isfinite(weights)):
-                raise ValueError(f"weights: need {self.shape.weight_count} finite numbers")
+                raise FieldError("weights", f"weights: need {self.shape.weight_count} finite "
+                                 "numbers")
             self.w = weights.astype(np.float64, copy=True)
         else:
             self.w = self.shape.flatten(weights)
@@ -117,16 +119,11 @@ class Trainer(TracedSteps, FastRun, ReadOut):
     def set_weight(self, layer: int, neuron: int, column: int, value: float) -> None:
         """Set one weight (column = input index, the bias last); undoable."""
         shapes = self.shape.layer_shapes
-        if not (isinstance(layer, int) and 0 <= layer < len(shapes)):
-            raise ValueError(f"layer: need 0 to {len(shapes) - 1}, got {layer!r}")
+        layer = whole_number(layer, "layer", 0, len(shapes) - 1)
         rows, cols = shapes[layer]
-        if not (isinstance(neuron, int) and 0 <= neuron < rows):
-            raise ValueError(f"neuron: layer {layer} has neurons 0 to {rows - 1}, got {neuron!r}")
-        if not (isinstance(column, int) and 0 <= column < cols):
-            raise ValueError(f"input: layer {layer} has inputs 0 to {cols - 1}, got {column!r}")
-        number = isinstance(value, int | float) and not isinstance(value, bool)
-        if not number or not math.isfinite(value):
-            raise ValueError(f"value: need a finite number, got {value!r}")
+        neuron = whole_number(neuron, "neuron", 0, rows - 1)
+        column = whole_number(column, "input", 0, cols - 1)
+        value = finite_number(value, "value")
         self._remember()
         self.layers[layer][neuron, column] = float(value)
         self._after_edit()
@@ -174,7 +171,7 @@ class Trainer(TracedSteps, FastRun, ReadOut):
     def state(self) -> dict[str, Any]:
         """Everything needed to continue this run elsewhere, as JSON-ready values."""
         return SavedState(
-            config=self.config, weights=self.weights(), momentum=self.dw,
+            config=self.config, weights=self.w, momentum=self.dw,
             accumulated=self.acc, epoch=self.epoch, pattern=self.pattern, status=self.status,
             converged_epoch=self.converged_epoch, epoch_close=self.epoch_close,
             rng_state=self.rng.bit_generator.state, inputs=self.inputs, desired=self.desired,
@@ -182,7 +179,7 @@ class Trainer(TracedSteps, FastRun, ReadOut):
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> Trainer:
-        """A trainer continuing from `state()`; raises ValueError naming a bad field."""
+        """A trainer continuing from `state()`; raises FieldError with the bad field's path."""
         saved = SavedState.from_json(state)
         trainer = cls(saved.config, saved.weights)
         trainer.dw[:] = saved.momentum
@@ -194,8 +191,8 @@ class Trainer(TracedSteps, FastRun, ReadOut):
         if saved.rng_state is not None:
             try:
                 trainer.rng.bit_generator.state = saved.rng_state
-            except (TypeError, ValueError, KeyError) as error:
-                raise ValueError(f"rng: not a generator state ({error})") from None
+            except (TypeError, ValueError, KeyError, OverflowError) as error:  # checked already
+                raise FieldError("rng", f"rng: not a generator state ({error})") from None
         if saved.inputs is not None:
             trainer.inputs, trainer.desired = saved.inputs, saved.desired
         return trainer

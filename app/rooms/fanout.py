@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.sessions.health import Health
+
 from .hub import Hub
 from .view import Have, student_view
 
@@ -26,6 +28,8 @@ RETRY = 0.005
 #: How long the loop sleeps when every student is up to date (a new snapshot wakes it).
 IDLE = 0.5
 REPORT_EVERY = 1.0
+#: After a failed round the loop waits this long (a broken link is not hammered).
+RETRY_AFTER_FAILURE = 0.25
 
 Send = Callable[[dict[str, Any], list[str]], None]
 
@@ -45,8 +49,10 @@ class Fanout:
     """This process's students of one room, and the loop that feeds them."""
 
     def __init__(self, code: str, hub: Hub, send: Send, ready: Callable[[str], bool],
-                 spawn: Callable[..., Any], min_interval: float = MIN_INTERVAL) -> None:
+                 spawn: Callable[..., Any], min_interval: float = MIN_INTERVAL,
+                 health: Health | None = None) -> None:
         self.code = code
+        self.health = health or Health()
         self._hub = hub
         self._send = send
         self._ready = ready
@@ -65,7 +71,7 @@ class Fanout:
             self._started = True
         if start:
             self._spawn(self._loop)
-        self._hub.report_viewers(self.code, len(self.viewers))
+        self._report()
         self._hub.wake()
 
     def remove(self, sid: str) -> Viewer | None:
@@ -73,11 +79,24 @@ class Fanout:
         with self._lock:
             viewer = self.viewers.pop(sid, None)
             empty = not self.viewers
-        self._hub.report_viewers(self.code, len(self.viewers))
-        if empty and not self._hub.exists(self.code):
+        self._report()
+        if empty and not self._exists():
             self.stop()
             self._hub.forget(self.code)
         return viewer
+
+    def _report(self) -> None:
+        """Tell the hub how many students are here (the loop retries every second anyway)."""
+        self.health.attempt(f"fan-out {self.code}",
+                            lambda: self._hub.report_viewers(self.code, len(self.viewers)),
+                            "counting students")
+
+    def _exists(self) -> bool:
+        """Whether the room is still open; True when the hub cannot say (its link is down)."""
+        try:
+            return self._hub.exists(self.code)
+        except Exception:  # the link is down: keep the fan-out, the room may well be open
+            return True
 
     @property
     def stopped(self) -> bool:
@@ -94,39 +113,46 @@ class Fanout:
         return snapshot.get("room", {"code": self.code})
 
     def _loop(self) -> None:
-        hub, code = self._hub, self.code
-        last_send = float("-inf")
-        last_report = 0.0
+        """Feed the students until stopped; a failing round (a send that raised, the hub's
+        link down) is reported once (`health`, part "fan-out CODE") and the loop goes on."""
+        part = f"fan-out {self.code}"
+        state = {"last_send": float("-inf"), "last_report": 0.0}
         while not self._stop.is_set():
-            now = time.monotonic()
-            if now - last_report > REPORT_EVERY:
-                hub.report_viewers(code, len(self.viewers))
-                last_report = now
-            with self._lock:
-                behind = list(self.viewers.values())
-            newest = hub.latest(code)[0]
-            lagging = [v for v in behind if v.revision < newest]
-            if not lagging:
-                hub.wait(code, newest, IDLE)
-                continue
-            wait = last_send + self._interval - time.monotonic()
-            if wait > 0 and all(v.revision > 0 for v in lagging):
-                self._stop.wait(wait)
-                continue
-            revision, snapshot = hub.latest(code)
-            if snapshot is None:
-                hub.wait(code, 0, IDLE)
-                continue
-            groups: dict[Have, list[Viewer]] = {}
-            for viewer in lagging:
-                if self._ready(viewer.sid):
-                    groups.setdefault(viewer.have, []).append(viewer)
-            meta = self.room_meta(snapshot)
-            for have, members in groups.items():
-                payload, after = student_view(snapshot, have, meta)
-                self._send(payload, [v.sid for v in members])
-                for viewer in members:
-                    viewer.have, viewer.revision = after, revision
-            last_send = time.monotonic()
-            if len(groups) < len(lagging):  # some stalled: look again soon, not at once
-                self._stop.wait(RETRY)
+            if not self.health.attempt(part, lambda: self._round(state), "sending to students"):
+                self._stop.wait(RETRY_AFTER_FAILURE)
+        self.health.forget(part)
+
+    def _round(self, state: dict[str, float]) -> None:
+        hub, code = self._hub, self.code
+        now = time.monotonic()
+        if now - state["last_report"] > REPORT_EVERY:
+            state["last_report"] = now  # before the report: a failing one is not retried at once
+            hub.report_viewers(code, len(self.viewers))
+        with self._lock:
+            behind = list(self.viewers.values())
+        newest = hub.latest(code)[0]
+        lagging = [v for v in behind if v.revision < newest]
+        if not lagging:
+            hub.wait(code, newest, IDLE)
+            return
+        wait = state["last_send"] + self._interval - time.monotonic()
+        if wait > 0 and all(v.revision > 0 for v in lagging):
+            self._stop.wait(wait)
+            return
+        revision, snapshot = hub.latest(code)
+        if snapshot is None:
+            hub.wait(code, 0, IDLE)
+            return
+        groups: dict[Have, list[Viewer]] = {}
+        for viewer in lagging:
+            if self._ready(viewer.sid):
+                groups.setdefault(viewer.have, []).append(viewer)
+        meta = self.room_meta(snapshot)
+        for have, members in groups.items():
+            payload, after = student_view(snapshot, have, meta)
+            self._send(payload, [v.sid for v in members])
+            for viewer in members:
+                viewer.have, viewer.revision = after, revision
+        state["last_send"] = time.monotonic()
+        if len(groups) < len(lagging):  # some stalled: look again soon, not at once
+            self._stop.wait(RETRY)

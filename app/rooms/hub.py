@@ -8,9 +8,11 @@ snapshot from its hub and fans it out. `MemoryHub` does this inside one process;
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from .view import merge
@@ -29,6 +31,29 @@ class Hub:
         self._counts: dict[str, dict[str, tuple[int, float]]] = defaultdict(dict)
         self._answers: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.host = f"{id(self):x}"
+        #: False while the link to the other processes is down (a Redis hub only)
+        self.link_up = True
+        #: bumps whenever the link comes back: rooms then publish complete snapshots
+        self.epoch = 0
+        self._link_listeners: list[Callable[[bool], None]] = []
+
+    # ----- the link to other processes ---------------------------------------------------
+
+    def on_link(self, listener: Callable[[bool], None]) -> None:
+        """Call `listener(up)` whenever the link to the other processes is lost or restored."""
+        self._link_listeners.append(listener)
+
+    def _set_link(self, up: bool) -> None:
+        with self._cond:
+            if self.link_up == up:
+                return
+            self.link_up = up
+            self._cond.notify_all()
+        for listener in list(self._link_listeners):
+            try:
+                listener(up)
+            except Exception:  # telling clients must not stop the hub
+                logging.getLogger(__name__).exception("a link listener failed")
 
     # ----- snapshots -------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.engine.errors import FieldError
 from app.sessions import Delivery
+from app.sessions.health import Health
 
 from .codes import new_code
 from .hub import Hub
@@ -36,6 +37,9 @@ STATUS_INTERVAL = 0.2
 FULL_EVERY = 60
 #: Most polls kept per room (the oldest go first).
 MAX_POLLS = 200
+#: After a failed tick the broadcaster waits this long; a closing room retries its last
+#: snapshot this many times.
+RETRY, CLOSING_TRIES = 0.25, 20
 
 
 class Room:
@@ -43,8 +47,9 @@ class Room:
 
     def __init__(self, code: str, session: Session, hub: Hub,
                  encode: Callable[[Any], Any], on_status: Callable[[Room], None],
-                 grace_seconds: float = 120.0) -> None:
+                 grace_seconds: float = 120.0, health: Health | None = None) -> None:
         self.code = code
+        self.health = health or Health()
         self.grace_seconds = grace_seconds
         self.token = secrets.token_urlsafe(32)
         self.session = session
@@ -183,43 +188,67 @@ class Room:
         self.snapshots += 1
 
     def _loop(self) -> None:
-        seen = (-1, -1, -1)
-        last_publish = float("-inf")
-        last_status = float("-inf")
-        status_seen: Any = None
-        viewers, counted = 0, float("-inf")
-        try:
-            while not self._stop.wait(TICK):
-                if self._presenter_gone():
-                    self.close()
-                    break
-                answered = self._apply_answers()
-                self._reveal_after_step()
-                now = time.monotonic()
-                if now - counted >= STATUS_INTERVAL:  # a count may cost a Redis round trip
-                    viewers, counted = self.hub.viewers(self.code), now
-                current = (self.session.revision, self.revision, viewers)
-                if current != seen and now - last_publish >= MIN_INTERVAL:
-                    self.publish()
-                    seen, last_publish = current, now
-                if now - last_status >= STATUS_INTERVAL:
-                    poll = self.poll
-                    tally = None if poll is None else tuple(sorted(poll.tally().items()))
-                    status = (current[1:], answered, tally)
-                    if status != status_seen:
-                        self._on_status(self)
-                        status_seen, last_status = status, now
-        finally:
-            self.publish()  # the closing snapshot: students see the room ended
-            self.hub.withdraw(self.code)
+        """Publish until closed. A failing tick (the hub's link down, a bug) is reported
+        once (`health`, part "room CODE") and the loop goes on: a room never dies of it."""
+        part = f"room {self.code}"
+        state = _Broadcast()
+        while not self._stop.wait(TICK):
+            if self._presenter_gone():
+                self.close()
+                break
+            if not self.health.attempt(part, lambda: self._tick(state), "publishing"):
+                self._stop.wait(RETRY)  # do not spin on a broken link
+        # the closing snapshot (students see the room ended), retried while the link is down
+        for _ in range(CLOSING_TRIES):
+            if self.health.attempt(part, self._close_out, "closing"):
+                break
+            time.sleep(RETRY)
+        self.health.forget(part)
+
+    def _close_out(self) -> None:
+        self.publish()
+        self.hub.withdraw(self.code)
+
+    def _tick(self, state: _Broadcast) -> None:
+        answered = self._apply_answers()
+        self._reveal_after_step()
+        now = time.monotonic()
+        if now - state.counted >= STATUS_INTERVAL:  # a count may cost a Redis round trip
+            state.viewers, state.counted = self.hub.viewers(self.code), now
+        current = (self.session.revision, self.revision, state.viewers, self.hub.epoch)
+        if current != state.seen and now - state.last_publish >= MIN_INTERVAL:
+            if current[3] != state.seen[3]:
+                self._delivery = Delivery()  # the link came back: a complete snapshot
+            self.publish()
+            state.seen, state.last_publish = current, now
+        if now - state.last_status >= STATUS_INTERVAL:
+            poll = self.poll
+            tally = None if poll is None else tuple(sorted(poll.tally().items()))
+            status = (current[1:], answered, tally)
+            if status != state.status_seen:
+                self._on_status(self)
+                state.status_seen, state.last_status = status, now
+
+
+class _Broadcast:
+    """What a room's broadcaster remembers between ticks."""
+
+    def __init__(self) -> None:
+        self.seen: tuple = (-1, -1, -1, -1)
+        self.last_publish = float("-inf")
+        self.last_status = float("-inf")
+        self.status_seen: Any = None
+        self.viewers, self.counted = 0, float("-inf")
 
 
 class RoomRegistry:
     """The rooms whose presenters are in this process; thread safe."""
 
     def __init__(self, hub: Hub, spawn: Callable[..., Any], encode: Callable[[Any], Any],
-                 on_status: Callable[[Room], None], grace_seconds: float = 120.0) -> None:
+                 on_status: Callable[[Room], None], grace_seconds: float = 120.0,
+                 health: Health | None = None) -> None:
         self.hub = hub
+        self.health = health or Health()
         self.grace_seconds = grace_seconds
         self._spawn = spawn
         self._encode = encode
@@ -236,7 +265,7 @@ class RoomRegistry:
                 return room
             code = new_code(self._rooms.keys() | self.hub.taken())
             room = Room(code, session, self.hub, self._encode, self._on_status,
-                        self.grace_seconds)
+                        self.grace_seconds, self.health)
             self._rooms[code] = room
             self._by_session[session.id] = room
         room.start(self._spawn)
@@ -256,7 +285,7 @@ class RoomRegistry:
         """A room saved before a restart, back under its code and presenter token."""
         with self._lock:
             room = Room(code, session, self.hub, self._encode, self._on_status,
-                        self.grace_seconds)
+                        self.grace_seconds, self.health)
             room.token = token
             room.hide_controls = hide_controls
             room.polls = polls

@@ -1,119 +1,56 @@
 """The background run of one session: pacing for every speed, stopped by an Event.
 
 Traced speeds take one traced step, then wait 1/rate seconds. The unlimited speed
-runs the compiled kernel in chunks, on the shared `KernelPool`, sized to this
+runs the compiled kernel in chunks, on the shared `KernelPool` (`kernel_pool.py`), sized to this
 run's share of it (the kernel releases the GIL, and the session's lock is free
 between chunks, so commands, frames and other sessions get their turn); rate-limited
 speeds run only the epochs due by the clock. The runner owns no state: it calls
 the session's `work_*` methods, which do the work under the session's lock and say
-when to stop.
+when to stop. It knows the session only as a `Workload` (a Protocol), so this module
+imports nothing of `session.py`.
+
+A run that raises (a bug, a kernel failing) is reported once (the pool's `health`,
+part "runs"), ends, and its session is told (`run_failed`), so it shows paused
+and can run again; nothing else stops.
 """
 
 from __future__ import annotations
 
-import logging
-import os
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from .kernel_pool import KERNELS
+from .lock import SessionLock
 from .speeds import SPEEDS
 
-log = logging.getLogger(__name__)
-
-if TYPE_CHECKING:
-    from .session import Session
-
-#: Target CPU time of one fast chunk: short enough for fairness, long enough to amortise.
-CHUNK_SECONDS = 0.002
 MIN_CHUNK, MAX_CHUNK = 16, 1_000_000
-#: With many runs sharing the kernel slots, every run gets a turn at least this often.
-TURN_EVERY = 1 / 60
 #: A rate-limited run checks the clock at least this often.
 TICK = 0.02
 
 
-class KernelPool:
-    """Worker threads that take turns running every session's kernel chunks.
+class Workload(Protocol):
+    """What a run needs of its session (`Session` is one)."""
 
-    At most `workers` kernels run at once, so unlimited runs together use about that
-    many cores and the rest of the machine is left for sending frames and answering
-    commands. An unlimited run hands the pool its `turn` (one chunk) and sleeps until
-    the run ends; the workers go round the runs, a turn each, with no thread to wake
-    per chunk: with dozens of runs, those wake-ups (each waiting for the GIL) cost
-    more than the chunks. Chunks shrink as runs multiply (`chunk_seconds`), so each
-    run still gets a new state to show dozens of times a second. A single chunk
-    (rate-limited speeds) goes through `run`, which waits for it.
-    """
+    speed: int
+    lock: SessionLock
+    id: str
 
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-        self._cond = threading.Condition()
-        self._turns: deque[Callable[[], bool]] = deque()
-        self._started = 0
-        self.runs = 0
+    def work_traced(self, runner: Runner, unit: str) -> bool:
+        """One traced step; False when the run should end."""
 
-    def chunk_seconds(self) -> float:
-        """Kernel time of one turn: short enough that every run gets one every TURN_EVERY."""
-        return min(CHUNK_SECONDS, self.workers * TURN_EVERY / max(1, self.runs))
+    def work_fast(self, runner: Runner, epochs: int) -> int:
+        """Up to `epochs` epochs; the number done, or -1 when the run should end."""
 
-    def attach(self, turn: Callable[[], bool], spawn: Callable[..., Any]) -> None:
-        """Call `turn()` in rotation with the other runs until it returns False."""
-        with self._cond:
-            while self._started < self.workers:
-                self._started += 1
-                spawn(self._work)
-            self.runs += 1
-            self._turns.append(turn)
-            self._cond.notify()
-
-    def run(self, work: Callable[[], Any], spawn: Callable[..., Any]) -> Any:
-        """Run `work()` once on a worker, in its turn; return its result."""
-        done = threading.Event()
-        box: list = []
-
-        def once() -> bool:
-            try:
-                box.append(work())
-            except BaseException as error:  # handed back to the caller's thread
-                box.append(error)
-            done.set()
-            return False
-
-        self.attach(once, spawn)
-        done.wait()
-        if isinstance(box[0], BaseException):
-            raise box[0]
-        return box[0]
-
-    def _work(self) -> None:
-        while True:
-            with self._cond:
-                while not self._turns:
-                    self._cond.wait()
-                turn = self._turns.popleft()
-            try:
-                again = turn()
-            except Exception:  # a run's failure must not stop the others'
-                log.exception("a training turn failed")
-                again = False
-            with self._cond:
-                if again:
-                    self._turns.append(turn)
-                else:
-                    self.runs -= 1
-
-
-#: Kernels of every session in this process: leave a core for sockets and frames.
-KERNELS = KernelPool(max(1, (os.cpu_count() or 2) - 1))
+    def run_failed(self, runner: Runner) -> None:
+        """The run raised and has ended: show it stopped."""
 
 
 class Runner:
     """One run of one session, from `start` until `stop` (or the session ends it)."""
 
-    def __init__(self, session: Session, spawn: Callable[..., Any],
+    def __init__(self, session: Workload, spawn: Callable[..., Any],
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._session = session
         self._spawn = spawn
@@ -164,13 +101,18 @@ class Runner:
     def _unlimited(self, level: int) -> bool:
         """Run at full speed on the kernel pool until stopped or slowed; False: the run ended."""
         finished = threading.Event()
-        ended = []
+        ended: list[BaseException | bool] = []
 
         def turn() -> bool:
             if self._stop.is_set() or self._session.speed != level:
                 finished.set()
                 return False
-            done, spent = self._chunk(self.chunk)
+            try:
+                done, spent = self._chunk(self.chunk)
+            except Exception as error:  # raised again in the run's own thread, below
+                ended.append(error)
+                finished.set()
+                return False
             if done < 0:
                 ended.append(True)
                 finished.set()
@@ -184,9 +126,18 @@ class Runner:
 
         KERNELS.attach(turn, self._spawn)
         finished.wait()
+        if ended and isinstance(ended[0], BaseException):
+            raise ended[0]
         return not ended
 
     def _loop(self) -> None:
+        try:
+            self._run()
+        except Exception as error:  # this run ends; the session, the pool and others go on
+            KERNELS.health.failed("runs", error, "the run was stopped; Run starts it again")
+            self._session.run_failed(self)
+
+    def _run(self) -> None:
         level = -1
         base = 0.0
         done = 0
@@ -217,4 +168,3 @@ class Runner:
                     done += ran
                 next_due = base + (done + 1) / rate - self._clock()
                 self._wait(min(TICK, max(next_due, 0.001)))
-        pass

@@ -353,6 +353,15 @@ class Session:
             return False
         return True
 
+    def run_failed(self, runner: Runner) -> None:
+        """The run raised (reported by the runner) and has ended: the session shows paused."""
+        with self.lock:
+            if self._runner is runner:
+                self._runner = None
+                self._fast_segment = False
+                self.rate.clear()
+        self.changed()
+
     def work_traced(self, runner: Runner, unit: str) -> bool:
         """One traced step of a slow run; False when the run should end."""
         with self.lock:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .frames import Delivery, build_frame
+from .health import Health
 
 if TYPE_CHECKING:
     from .session import Session
@@ -24,6 +25,8 @@ log = logging.getLogger(__name__)
 
 #: Shortest time between two frames to one client while running (about 30 per second).
 MIN_INTERVAL = 1 / 30
+#: After a frame could not be built (a bug), wait this long before trying again.
+RETRY_AFTER_FAILURE = 1.0
 
 Send = Callable[[dict[str, Any], Callable[..., None]], None]
 
@@ -33,8 +36,10 @@ class FrameStream:
 
     def __init__(self, session: Session, send: Send, spawn: Callable[..., Any],
                  min_interval: float = MIN_INTERVAL,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 health: Health | None = None) -> None:
         self._session = session
+        self.health = health or Health()
         self._send = send
         self._spawn = spawn
         self._interval = min_interval
@@ -99,9 +104,18 @@ class FrameStream:
                 self._urgent = False
                 self._in_flight = True
             session = self._session
-            with session.lock:
-                revision = session.revision
-                frame = build_frame(session, self.delivery)
+            try:
+                with session.lock:
+                    revision = session.revision
+                    frame = build_frame(session, self.delivery)
+            except Exception as error:  # reported once; the stream and the session go on
+                self.health.failed("frames", error, "retried in a second")
+                with cond:
+                    self._in_flight = False
+                    self.delivery = Delivery(seq=self.delivery.seq)  # next one complete
+                    cond.wait(RETRY_AFTER_FAILURE)
+                continue
+            self.health.recovered("frames")
             with cond:
                 self._sent_revision = revision
                 self._last_sent = self._clock()
@@ -109,6 +123,6 @@ class FrameStream:
             try:
                 self._send(frame, self.acknowledge)
             except Exception:  # a broken connection must not kill the stream silently
-                log.exception("sending a frame failed")
+                log.info("a frame could not be sent (the connection closed?); its stream stops")
                 self.close()
                 return

@@ -29,7 +29,7 @@ from app.engine.errors import FieldError
 from app.engine.sliced_sweep import SlicedSweep, compile_kernels, epoch_bins
 
 from .commands import Sweep, plain
-from .runner import KERNELS, KernelPool
+from .kernel_pool import KERNELS, KernelPool
 from .schema import CommandError, parse
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ class SweepSlots:
             self.taken -= 1
 
 
-#: The process's sweep slots (like `runner.KERNELS`, shared by every session).
+#: The process's sweep slots (like `kernel_pool.KERNELS`, shared by every session).
 SLOTS = SweepSlots(MAX_RUNNING)
 
 

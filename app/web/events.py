@@ -75,7 +75,8 @@ def on_connect(auth: Any = None) -> None:
                     ignore_queue=True)
 
     stream = FrameStream(session, send, socketio.start_background_task,
-                         min_interval=current_app.config["FRAME_INTERVAL"])
+                         min_interval=current_app.config["FRAME_INTERVAL"],
+                         health=registry.health)
     emit("hello", jsonable(_hello(session, resumed)))
     previous = session.attach(sid, stream.poke)
     registry.bind(sid, session, stream)

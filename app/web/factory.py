@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask
 
 from app.sessions import GRACE_SECONDS, MAX_SESSIONS, MIN_INTERVAL, SessionRegistry
+from app.sessions.health import Health
 
 from . import (
     assets,
@@ -78,14 +79,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     transport.install(socketio.server)
     guard_messages(socketio.server)  # a packet that cannot be read gets a refusal
     app.wsgi_app = transport.no_delay(app.wsgi_app, bool(app.config["COMPRESSION"]))
+    health = app.extensions["backprop_health"] = Health()  # GET /healthz lists what fails
     app.extensions["backprop_sessions"] = SessionRegistry(
         socketio.start_background_task,
         grace_seconds=float(app.config["SESSION_GRACE_SECONDS"]),
         max_sessions=int(app.config["MAX_SESSIONS"]),
+        health=health,
     )
     app.extensions["backprop_classroom"] = Classroom(
-        make_hub(app.config["SOCKETIO_MESSAGE_QUEUE"]), app.extensions["backprop_sessions"],
-        socketio.start_background_task, grace_seconds=float(app.config["SESSION_GRACE_SECONDS"]),
+        make_hub(app.config["SOCKETIO_MESSAGE_QUEUE"], health),
+        app.extensions["backprop_sessions"], socketio.start_background_task,
+        grace_seconds=float(app.config["SESSION_GRACE_SECONDS"]),
     )
     limits.install_app(app, socketio.server)  # message size, event rate, sessions per address
     persistence.install(app)  # sessions and rooms saved to SQLite, rooms reopened

@@ -40,9 +40,21 @@ class Classroom:
         self.hub = hub
         self.sessions = sessions
         self.spawn = spawn
-        self.rooms = RoomRegistry(hub, spawn, jsonable, self._status, grace_seconds)
+        self.health = sessions.health
+        self.rooms = RoomRegistry(hub, spawn, jsonable, self._status, grace_seconds,
+                                  self.health)
         self.fanouts: dict[str, Fanout] = {}
         self.viewers: dict[str, tuple[str, Viewer]] = {}  # sid -> (code, viewer)
+        hub.on_link(self._link)
+
+    def _link(self, up: bool) -> None:
+        """Tell this process's presenters and students that the link to the others changed."""
+        message = LINK_RESTORED if up else LINK_LOST
+        sids = list(self.viewers) + [r.session.sid for r in self.rooms.all()
+                                     if r.session.sid is not None]
+        if sids:
+            socketio.emit("room_link", {"up": up, "message": message}, to=sids, namespace="/",
+                          ignore_queue=True)
 
     # ----- presenter side ---------------------------------------------------------------
 
@@ -73,10 +85,14 @@ class Classroom:
         viewer = Viewer(sid, viewer_id, name)
         fanout = self.fanouts.get(code)
         if fanout is None or fanout.stopped:
-            fanout = self.fanouts[code] = Fanout(code, self.hub, _send, _ready, self.spawn)
+            fanout = self.fanouts[code] = Fanout(code, self.hub, _send, _ready, self.spawn,
+                                                 health=self.health)
         self.viewers[sid] = (code, viewer)
         fanout.add(viewer)
-        return {"code": code, "viewer": viewer_id, "name": name}
+        hello = {"code": code, "viewer": viewer_id, "name": name}
+        if not self.hub.link_up:
+            hello["link"] = {"up": False, "message": LINK_LOST}
+        return hello
 
     def leave(self, sid: str) -> tuple[str, Viewer] | None:
         """Connection `sid` stops following its room."""
@@ -147,12 +163,17 @@ def _ready(sid: str) -> bool:
     return sock is not None and not sock.closed and sock.queue.qsize() == 0
 
 
-def make_hub(message_queue: str | None) -> Hub:
+#: What presenters and students read when the link between server processes drops and returns.
+LINK_LOST = "link to other servers lost: reconnecting"
+LINK_RESTORED = "link to other servers restored"
+
+
+def make_hub(message_queue: str | None, health: Any = None) -> Hub:
     """A Redis hub when the servers share a message queue, else one in memory."""
     if message_queue and message_queue.startswith(("redis://", "rediss://", "unix://")):
         from app.rooms.hub_redis import RedisHub
 
-        return RedisHub(message_queue)
+        return RedisHub(message_queue, health)
     return MemoryHub()
 
 

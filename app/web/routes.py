@@ -11,6 +11,7 @@ from app.engine import BOOLEAN_FUNCTIONS, PHASES, SETTINGS
 from app.engine.activations import SATURATED_BELOW
 from app.sessions import DEFAULT_SPEED, SURFACE_RESOLUTION, speeds_table, sweeps
 from app.sessions.commands import MAX_EPOCHS, MAX_NETS
+from app.sessions.kernel_pool import KERNELS
 
 pages = Blueprint("pages", __name__)
 
@@ -46,6 +47,17 @@ def api_settings() -> Any:
 
 @pages.get("/healthz")
 def healthz() -> Any:
-    """Liveness, with the number of sessions held and whether the kernels are compiled."""
-    return jsonify({"ok": True, "sessions": len(current_app.extensions["backprop_sessions"]),
-                    "warm": current_app.extensions["backprop_warm"].is_set()})
+    """Liveness: sessions held, kernels compiled, and what background work is failing.
+
+    `ok` is false while anything is degraded (a loop that keeps failing, a session
+    that cannot be saved, the database, the link to other processes); `degraded`
+    lists each as {part, error, since}. The status stays 200: the server serves.
+    """
+    extensions = current_app.extensions
+    degraded = extensions["backprop_health"].degraded() + KERNELS.health.degraded()
+    store = extensions.get("backprop_store")
+    if store is not None and store.failing is not None:
+        degraded.append({"part": "database", "error": store.failing, "since": None})
+    return jsonify({"ok": not degraded, "degraded": degraded,
+                    "sessions": len(extensions["backprop_sessions"]),
+                    "warm": extensions["backprop_warm"].is_set()})

@@ -4,6 +4,7 @@
 import { scoped } from "./dom.js";
 import { bindKeys } from "./keyboard.js";
 import { downloadCanvas, downloadText, readJSONFile, fileStem } from "./downloads.js";
+import { captioned, captionText } from "./png.js";
 import { historyCSV, traceCSV } from "./csv.js";
 import { settingsToQuery } from "./urlparams.js";
 
@@ -12,8 +13,8 @@ const COMMAND_CONTROLS = ".buttons:not(.small) button, #speed, #settings input, 
 
 /**
  * Wire the buttons in `stepper` and `controls` (the settings panel), the toggles in `bar`, the
- * help `dialog` and the canvases to download. `page`: {state, send(name, payload), say(text,
- * ok), toggle(name, on) (numbers, log, projector), canvases: {network, curve}, logToggle}.
+ * help `dialog` and the downloads. `page`: {state, send(name, payload), say(text, ok),
+ * toggle(name, on) (numbers, log, projector), picture(kind) and theme() for the PNGs, logToggle}.
  * Returns {setReadOnly(on), showSpeed(level), actions} (actions: name -> function, the keys' too).
  */
 export function wireActions({ stepper, controls, bar, dialog, editor }, page) {
@@ -76,8 +77,13 @@ export function wireActions({ stepper, controls, bar, dialog, editor }, page) {
     }
   });
   const stem = () => fileStem(state.frame);
-  $("png-network").addEventListener("click", () => downloadCanvas(page.canvases.network, `${stem()}-network.png`));
-  $("png-curve").addEventListener("click", () => downloadCanvas(page.canvases.curve, `${stem()}-error.png`));
+  const png = (kind, name) => {
+    const picture = page.picture(kind);
+    if (!picture) return;
+    downloadCanvas(captioned(picture, { caption: captionText(state.frame), theme: page.theme() }), `${stem()}-${name}.png`);
+  };
+  $("png-network").addEventListener("click", () => png("network", "network"));
+  $("png-curve").addEventListener("click", () => png("curve", "error"));
   $("csv-history").addEventListener("click", () => downloadText(historyCSV(state.history), `${stem()}-error.csv`, "text/csv"));
   $("csv-trace").addEventListener("click", () => downloadText(traceCSV(state.frame?.trace), `${stem()}-trace.csv`, "text/csv"));
   $("link").addEventListener("click", () => {

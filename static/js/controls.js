@@ -1,6 +1,7 @@
 // The settings form, built from the settings table of GET /api/settings, and the state of the
 // buttons. Each control has a label; changes are handed to onChange(name, value).
 import { parseSetting } from "./urlparams.js";
+import { withLabel } from "./format.js";
 
 const ORDER = ["problem", "hidden", "activation", "mode", "eta", "alpha", "init_range", "seed", "sampling"];
 
@@ -28,7 +29,9 @@ function controlFor(name, spec) {
 
 /**
  * Build one labelled control per setting into `form`; returns {update(settings), showError(name,
- * message), clearErrors()}. `onChange(name, value)` gets parsed, range-checked values.
+ * message), clearError(name), refresh(), inputs}. `onChange(name, value)` gets parsed, range-checked values.
+ * Errors name the field by its label; they last until the field is changed again or the
+ * session's settings change (an import, a link, another tab of the room's presenter...).
  */
 export function buildSettings(form, table, onChange) {
   const names = [...ORDER.filter((n) => n in table), ...Object.keys(table).filter((n) => !ORDER.includes(n))];
@@ -71,20 +74,33 @@ export function buildSettings(form, table, onChange) {
     const input = inputs.get(name);
     if (!input) return;
     input.setAttribute("aria-invalid", "true");
-    errors.get(name).textContent = message;
+    errors.get(name).textContent = withLabel(message, name, table);
   }
   function clearError(name) {
     inputs.get(name)?.removeAttribute("aria-invalid");
     if (errors.has(name)) errors.get(name).textContent = "";
   }
-  /** Show the session's settings, leaving alone a control the person is editing. */
+  let shown = "";
+  /**
+   * Show the session's settings, leaving alone a control the person is editing. New settings
+   * from the session clear every field's error and bad text: what was refused is gone.
+   */
   function update(settings) {
+    const now = JSON.stringify(settings);
+    const changed = now !== shown;
+    shown = now;
     for (const [name, input] of inputs) {
+      if (changed && document.activeElement !== input) clearError(name);
       if (!(name in settings) || document.activeElement === input || input.getAttribute("aria-invalid")) continue;
       const value = settings[name];
       const text = Array.isArray(value) ? value.join(",") : String(value);
       if (input.value !== text) input.value = text;
     }
   }
-  return { update, showError, clearError, inputs };
+  /** Forget what was typed and refused: the next update() shows the session's settings again. */
+  function refresh() {
+    shown = "";
+    for (const name of inputs.keys()) clearError(name);
+  }
+  return { update, showError, clearError, refresh, inputs };
 }

@@ -13,15 +13,19 @@ export function toCSV(header, rows) {
   return [header, ...rows].map((row) => row.map(field).join(",")).join("\r\n") + "\r\n";
 }
 
-/** The error curve: epoch, min, max and last loss of each recorded interval. */
+/**
+ * The error curve: the loss after epoch n (n = 0: the initial weights), as the curve's x axis
+ * counts, with the min, max and last loss of each recorded interval.
+ */
 export function historyCSV(points) {
-  return toCSV(["epoch", "loss_min", "loss_max", "loss_last"], points);
+  return toCSV(["after_epoch", "loss_min", "loss_max", "loss_last"], points);
 }
 
 /**
  * The step trace: one row per weight with its input x, the local gradient δ of the neuron it
  * feeds, ∂l/∂w, η·δ·x, α·Δw(n−1), Δw, and the weight before and after; then the pattern's
- * s, d, r, e and l as comment-like rows.
+ * s, d, r, e and l as comment-like rows. Epochs and patterns are counted from 1, as the page
+ * says them: "pattern 2 of epoch 1" is epoch 1, pattern 2.
  */
 export function traceCSV(trace) {
   if (!trace) return toCSV(["note"], [["no trace: step a phase, pattern or epoch first"]]);
@@ -33,7 +37,7 @@ export function traceCSV(trace) {
       row.forEach((before, i) => {
         const input = i === row.length - 1 ? 1 : x[i];
         rows.push([
-          trace.epoch, trace.pattern + 1, trace.phase, weightLabel(sizes, l, j, i).normalize("NFKC"), l, j, i,
+          trace.epoch + 1, trace.pattern + 1, trace.phase, weightLabel(sizes, l, j, i).normalize("NFKC"), l, j, i,
           input, trace.delta[l]?.[j], trace.gradient[l]?.[j]?.[i], trace.learning[l]?.[j]?.[i],
           trace.momentum[l]?.[j]?.[i], trace.change[l]?.[j]?.[i], before, trace.weights_after[l][j][i],
         ]);

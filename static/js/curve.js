@@ -51,7 +51,7 @@ export function drawCurve(ctx, data, box) {
     ctx.stroke();
     ctx.fillText(fmtCount(v), px, box.height - pad.bottom + 6 * s);
   }
-  ctx.fillText("epoch", (pad.left + box.width - pad.right) / 2, box.height - 14 * s);
+  ctx.fillText("epochs done", (pad.left + box.width - pad.right) / 2, box.height - 14 * s);
 
   // marks: a dashed line each, their labels merged and stacked where they would overprint
   const marks = data.marks || [];

@@ -1,4 +1,5 @@
 // Downloads: PNG of a canvas, JSON, CSV; and reading an uploaded JSON file.
+import { sizesFromWeights } from "./layout.js";
 
 /** Offer `blob` as a download named `name`. */
 export function downloadBlob(blob, name) {
@@ -17,7 +18,7 @@ export function downloadText(text, name, type) {
   downloadBlob(new Blob([text], { type }), name);
 }
 
-/** A canvas as a PNG download (the full-resolution backing store). */
+/** A canvas as a PNG download (its whole backing store: png.js draws exports at 2× or more). */
 export function downloadCanvas(canvas, name) {
   canvas.toBlob((blob) => blob && downloadBlob(blob, name), "image/png");
 }
@@ -32,9 +33,9 @@ export async function readJSONFile(file) {
   }
 }
 
-/** A file name stamp: settings problem, layout and epoch. */
+/** A file name stamp: the problem, the layout (2-2-1) and the epochs done. */
 export function fileStem(frame) {
   const s = frame?.settings ?? {};
-  const layout = Array.isArray(s.hidden) ? s.hidden.join("-") : "net";
-  return `backprop-${s.problem ?? "xor"}-2-${layout}-1-epoch${frame?.epoch ?? 0}`;
+  const layout = sizesFromWeights(frame?.weights).join("-");
+  return `backprop-${s.problem ?? "xor"}-${layout}-epoch${frame?.epoch ?? 0}`;
 }

@@ -59,6 +59,18 @@ export function sup(text) {
   return [...String(text)].map((c) => SUP[c] ?? c).join("");
 }
 
+/**
+ * An error message that names a setting as the page labels it: "eta: need a number ..." for
+ * field "eta" becomes "Learning rate η: need a number ...". `table`: the settings table
+ * (GET /api/settings). Other messages (and nested paths such as state.marks[0].epoch) stay.
+ */
+export function withLabel(message, field, table) {
+  const text = String(message ?? "");
+  const label = field && Object.hasOwn(table ?? {}, field) ? table[field].label : null;
+  if (!label) return text;
+  return text.startsWith(`${field}:`) ? `${label}:${text.slice(field.length + 1)}` : `${label}: ${text}`;
+}
+
 /** Phase names of the engine, as the page says them. */
 export const PHASE_LABELS = {
   forward: "forward pass",
@@ -68,24 +80,40 @@ export const PHASE_LABELS = {
   update: "weight update Δw",
 };
 
+// ----- one numbering (docs/protocol.md): epoch n is the n-th pass over the patterns ------------
+// The wire counts epochs completed (`epoch`) and patterns from 0; the page says "pattern 2 of
+// epoch 1" for the pass under way, counts "epochs done", and names the epoch after which a net
+// was judged converged (converged_epoch, 1-based, equal to the counter at that moment).
+
+/** "pattern 2 of epoch 1": the pattern the next step works on, `done` epochs completed. */
+export function positionText(done, pattern) {
+  return `pattern ${(pattern ?? 0) + 1} of epoch ${fmtCount((done ?? 0) + 1)}`;
+}
+
+/** The counter: "0 epochs done", "1 epoch done", "1 265 epochs done". */
+export function epochsDone(done) {
+  return `${fmtCount(done ?? 0)} epoch${done === 1 ? "" : "s"} done`;
+}
+
 /** The status line for a frame: what is happening, in words. */
 export function statusText(frame) {
   if (!frame) return "Connecting…";
-  const epoch = fmtCount(frame.epoch);
   switch (frame.status) {
     case "running": {
       const rate = frame.epochs_per_second;
       const speed = Number.isFinite(rate) && rate > 0 ? ` at ${fmtCount(rate)} epochs/s` : "";
-      return `Running${speed}, epoch ${epoch}`;
+      return `Running${speed}: ${epochsDone(frame.epoch)}`;
     }
-    case "converged":
-      return `Converged at epoch ${fmtCount(frame.converged_epoch ?? frame.epoch)}: every |e| < 0.1`;
+    case "converged": {
+      const at = frame.converged_epoch ?? frame.epoch;
+      const since = frame.epoch > at ? `; ${epochsDone(frame.epoch)}` : "";
+      return `Converged after epoch ${fmtCount(at)}: every |e| < 0.1${since}`;
+    }
     case "diverged":
       return "Diverged: the weights overflowed. Lower η and reset.";
     default: {
-      const where = `epoch ${epoch}, pattern ${(frame.pattern ?? 0) + 1} of 4`;
       const phase = frame.trace && frame.trace.phase !== "update" ? `, after the ${PHASE_LABELS[frame.trace.phase] ?? frame.trace.phase}` : "";
-      return `Paused at ${where}${phase}`;
+      return `Paused at ${positionText(frame.epoch, frame.pattern)}${phase} · ${epochsDone(frame.epoch)}`;
     }
   }
 }

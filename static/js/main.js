@@ -5,16 +5,20 @@ import { io } from "../vendor/socket.io.esm.min.js";
 import { connect, SESSION_KEY } from "./socket.js";
 import { createState, applyFrame, setSweep } from "./store.js";
 import { scoped, setMode } from "./dom.js";
-import { createMessages } from "./messages.js";
+import { createMessages, createBusy } from "./messages.js";
+import { createSessionBar } from "./session-bar.js";
 import { loadPrefs, savePref } from "./prefs.js";
 import { createScheduler } from "./scheduler.js";
 import { createCanvases } from "./render.js";
 import { createPanels } from "./panels.js";
 import { wirePointer } from "./pointer.js";
+import { wireNetworkKeys } from "./network-keys.js";
+import { defaultSelection } from "./panels.js";
 import { createWeightEditor } from "./weight-editor.js";
 import { wireActions } from "./actions.js";
 import { buildSettings } from "./controls.js";
 import { queryToSettings } from "./urlparams.js";
+import { withLabel } from "./format.js";
 import { roomFromSearch } from "./classroom.js";
 import { createPresenter } from "./room.js";
 import { createViewer, wireClassroomDialog, NAME_KEY } from "./viewer.js";
@@ -25,9 +29,12 @@ import { tailorFromSearch } from "./tailor.js";
 import { settingsToQuery } from "./urlparams.js";
 
 const $ = scoped(document);
-const state = createState();
+const state = Object.assign(createState(), { cursor: null }); // cursor: the keyboard's item on the network
 const scheduler = createScheduler();
 const say = createMessages($("message"));
+const busy = createBusy($("network-busy"));
+const sessionBar = createSessionBar($("session-bar"), { reconnect: () => connectAs(mode) });
+let lastError = ""; // the server's last word before it closes a connection
 const canvases = { network: $("network-canvas"), curve: $("curve-canvas"), surface: $("surface-canvas"), hidden: $("hidden-surfaces") };
 const view = createCanvases(scheduler, state, canvases);
 let client = null;
@@ -43,7 +50,7 @@ let linkedLesson = tailored.lesson && !roomFromSearch(location.search) ? tailore
 
 const editor = createWeightEditor($("weight-editor"), { state, send, say });
 const controls = wireActions({ stepper: $("stepper"), controls: $("controls"), bar: $("bar"), dialog: $("help-dialog"), editor: $("weight-editor") }, {
-  state, send, say, canvases, logToggle: $("log-toggle"), toggle,
+  state, send, say, logToggle: $("log-toggle"), toggle, picture: (kind) => view.picture(kind), theme: () => view.theme,
 });
 const panels = createPanels(scheduler, state, document, {
   settings: () => settingsUi, speedShown: controls.showSpeed, afterFrame: () => editor.update(),
@@ -53,6 +60,13 @@ wirePointer({ canvas: canvases.network, tip: $("tooltip"), state, layout: () => 
   select: () => { scheduler.mark("network", "derivation"); editor.update(); },
   drag: () => scheduler.mark("network"),
   drop: (drag) => send("set_weight", { layer: drag.layer, neuron: drag.neuron, input: drag.input, value: drag.value }),
+});
+wireNetworkKeys(canvases.network, {
+  state, sizes: () => view.layout?.sizes, start: () => state.selection ?? (state.frame && defaultSelection(state.frame)),
+}, {
+  move: () => scheduler.mark("network", "derivation"),
+  select: () => { scheduler.mark("network", "derivation"); editor.update(); },
+  edit: () => { editor.update(); editor.focus(); },
 });
 
 /** A viewer preference changed: numbers, log scale or projector mode. */
@@ -74,12 +88,20 @@ async function send(name, payload) {
     viewer.note("You are following the room: the presenter drives it. Press “Try it yourself” to experiment.");
     return { ok: false, error: "viewer" };
   }
-  const reply = await client.command(name, payload);
+  if (sessionBar.detached) {
+    say("This tab is stopped: take the session back first (the button at the top).");
+    return { ok: false, error: "detached" };
+  }
+  // a new shape's kernels compile before the answer (a second or two): say so over the network
+  const slow = name === "configure" || name === "import";
+  const asked = client.command(name, payload);
+  const reply = await (slow ? busy("Preparing this network… (a new shape compiles the first time it is used)", asked) : asked);
   if (!reply.ok) {
     if (reply.field && settingsUi?.inputs.has(reply.field)) settingsUi.showError(reply.field, reply.error);
-    say(reply.error ?? `${name} failed`);
+    say(withLabel(reply.error ?? `${name} failed`, reply.field, state.table?.settings));
   } else if (name !== "export") {
     say("");
+    if (name === "import") settingsUi?.refresh(); // a refused value typed before is gone
   }
   return reply;
 }
@@ -87,7 +109,7 @@ async function send(name, payload) {
 /** Settings from the URL that differ from the session's: applied once after hello. */
 function applyUrlSettings(current) {
   const { settings, errors } = queryToSettings(location.search, state.table.settings);
-  if (errors.length) say(`Link: ${errors.join("; ")}`);
+  if (errors.length) say(`Link: ${errors.map((e) => withLabel(e, e.split(":")[0], state.table.settings)).join("; ")}`);
   const changed = {};
   for (const [name, value] of Object.entries(settings)) {
     if (JSON.stringify(current?.[name]) !== JSON.stringify(value)) changed[name] = value;
@@ -156,12 +178,39 @@ function connectAs(next) {
     },
     frame: onFrame,
     roomStatus: (s) => presenter.status(s),
-    takenOver: () => panels.status("This session moved to another tab. Reload to take it back."),
-    error: (e) => (state.readOnly ? viewer.note(e?.message ?? "error") : say(e?.message ?? "error")),
+    takenOver: () => {
+      sessionBar.movedAway();
+      controls.setReadOnly(true);
+      panels.status("This session is open in another tab.");
+    },
+    error: (e) => {
+      lastError = e?.message ?? "error";
+      if (state.readOnly) viewer.note(lastError);
+      else say(lastError);
+    },
     connection: (what, detail) => {
       if (mode.room) viewer.connection(what, detail);
-      if (what === "disconnected" && detail !== "io client disconnect") panels.status(`Disconnected (${detail}); reconnecting…`);
-      if (what === "error") panels.status(`Cannot connect: ${detail}`);
+      if (what === "connected") {
+        lastError = "";
+        if (sessionBar.detached) {
+          sessionBar.connected();
+          controls.setReadOnly(state.readOnly);
+        }
+        panels.status(null);
+      } else if (what === "disconnected" && detail === "io server disconnect") {
+        // Socket.IO does not reconnect after the server's own disconnect: say so, offer it
+        if (mode.room) {
+          panels.status("Disconnected by the server.");
+        } else if (!sessionBar.detached) { // (a move to another tab said so already)
+          sessionBar.closed(lastError);
+          controls.setReadOnly(true);
+          panels.status("Disconnected by the server.");
+        }
+      } else if (what === "disconnected" && detail !== "io client disconnect") {
+        panels.status(`Disconnected (${detail}); reconnecting…`);
+      } else if (what === "error") {
+        panels.status(`Cannot connect: ${detail}`);
+      }
     },
   }, sessionStorage, following);
 }

@@ -51,8 +51,8 @@ export function networkFonts(theme, radius, s = theme.scale || 1) {
 /**
  * data: {weights, trace, selection, hover, numbers, anim: {phase, t}|null, theme, activation,
  * dragging: weight selection|null, saturated: Set of "layer:index" (flat σ', saturation.js),
- * cursor: the keyboard's item (drawn like a hover), lit: Set of "neuron:L:j" / "weight:l:j:i" that
- * a lesson step points at (lesson-view.js refKey)}. layout: from networkLayout(). Returns the
+ * cursor: the keyboard's item (drawn like a hover), lit: Set of "neuron:L:j" / "weight:l:j:i"
+ * that a lesson step points at}. layout: from networkLayout(). Returns the
  * placed labels ({placed, dropped}: labels.js), for the tests and the benchmark.
  */
 export function drawNetwork(ctx, data, layout) {
@@ -82,7 +82,7 @@ export function drawNetwork(ctx, data, layout) {
   for (const e of layout.edges) {
     const w = weightValue(e);
     const width = weightWidth(w, scale) * s;
-    if (marked({ kind: "weight", layer: e.layer, neuron: e.neuron, input: e.input }) || data.lit?.has(`weight:${e.layer}:${e.neuron}:${e.input}`)) {
+    if (data.lit?.has(`weight:${e.layer}:${e.neuron}:${e.input}`) || marked({ kind: "weight", layer: e.layer, neuron: e.neuron, input: e.input })) {
       ctx.strokeStyle = theme.focus;
       ctx.lineWidth = width + 6 * s;
       ctx.globalAlpha = 0.55;

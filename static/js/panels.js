@@ -8,6 +8,7 @@ import { renderTruth } from "./truth.js";
 import { statusText, PHASE_LABELS } from "./format.js";
 import { sizesFromWeights } from "./layout.js";
 import { saturation, saturationNote } from "./saturation.js";
+import { derivationSummary } from "./summary.js";
 
 /** Set a node's text only when it changed (an equal text still costs a layout). */
 function setText(node, text) {
@@ -27,8 +28,8 @@ export function defaultSelection(frame) {
  */
 export function createPanels(scheduler, state, root, hooks) {
   const $ = scoped(root);
-  const [status, derivation, truth, loss, phase, run, back, speed, note] =
-    ["status", "derivation", "truth-table", "loss", "phase", "run", "back", "speed", "saturation-note"].map($);
+  const [status, derivation, truth, loss, phase, run, back, speed, note, summary] =
+    ["status", "derivation", "truth-table", "loss", "phase", "run", "back", "speed", "saturation-note", "network-summary"].map($);
   const body = truth.querySelector("tbody");
   let shownFocus = "";
   let shownVersion = -1;
@@ -37,11 +38,14 @@ export function createPanels(scheduler, state, root, hooks) {
   function paintDerivation() {
     const frame = state.frame;
     if (!frame) return;
-    const focus = state.hover ?? state.selection ?? defaultSelection(frame);
+    const focus = state.hover ?? state.cursor ?? state.selection ?? defaultSelection(frame);
     const key = JSON.stringify([focus, [...(state.lit?.panel ?? [])]]);
     if (key === shownFocus && shownVersion === state.frameVersion) return;
+    const moved = key !== shownFocus;
     [shownFocus, shownVersion] = [key, state.frameVersion];
     renderDerivation(derivation, focus, frame, state.lit?.panel);
+    // said to a screen reader when the focus moves, or when a step (not a run) changed it
+    if (moved || !frame.running) setText(summary, derivationSummary(focus, frame));
   }
 
   function paintPanels() {

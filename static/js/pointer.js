@@ -56,6 +56,9 @@ export function wirePointer({ canvas, tip, state, layout }, on) {
     else if (hit?.kind === "neuron") showTip(p, neuronLabel(shape.sizes, hit.layer, hit.index));
     else tip.hidden = true;
   });
+  // a click selects but does not focus the canvas: the arrow keys go on stepping the network
+  // for a mouse user; the keyboard reaches the canvas with Tab (network-keys.js)
+  canvas.addEventListener("mousedown", (event) => event.preventDefault());
   canvas.addEventListener("pointerleave", () => {
     if (state.drag) return;
     tip.hidden = true;

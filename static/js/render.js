@@ -13,7 +13,8 @@ import { saturation } from "./saturation.js";
 /**
  * The canvases' jobs on `scheduler`, drawing from `state` (store.js). `canvases`: {network,
  * curve, surface, hidden (the box the hidden neurons' small surfaces go in)}. Returns the view
- * {layout, theme, saturated, frameArrived(previousTrace, frame), setTheme(), mark(...names)}.
+ * {layout, theme, saturated, frameArrived(previousTrace, frame), setTheme(), mark(...names),
+ * picture(kind) (the network or the curve to export)}.
  */
 export function createCanvases(scheduler, state, canvases) {
   const view = { layout: null, theme: null, anim: null, saturated: new Set(), lastTraceAt: 0 };
@@ -95,6 +96,28 @@ export function createCanvases(scheduler, state, canvases) {
   watchSize(canvases.curve, () => mark("curve"));
   watchSize(canvases.surface, () => mark("surface"));
 
+  /**
+   * The network or the curve as a picture to export: {width, height, draw(ctx)} in CSS pixels,
+   * drawn from the same data as on screen (no animation), or null before the first frame.
+   */
+  function picture(kind) {
+    const frame = state.frame;
+    if (!frame || !view.theme) return null;
+    const canvas = kind === "network" ? canvases.network : canvases.curve;
+    const { width, height } = fitCanvas(canvas);
+    if (kind === "curve") {
+      return { width, height, draw: (ctx) => drawCurve(ctx, { points: state.history, marks: state.marks, log: state.log, theme: view.theme, epoch: frame.epoch }, { width, height }) };
+    }
+    const layout = view.layout ?? networkLayout(sizesFromWeights(frame.weights), width, height);
+    return {
+      width: layout.width, height: layout.height,
+      draw: (ctx) => drawNetwork(ctx, {
+        weights: displayedWeights(state), trace: frame.trace, selection: state.selection, hover: null, numbers: state.numbers,
+        anim: null, theme: view.theme, activation: frame.settings?.activation ?? "sigmoid", dragging: null, saturated: view.saturated,
+      }, layout),
+    };
+  }
+
   /** A frame was folded into the state: start its phase animation, mark what it changed. */
   function frameArrived(previousTrace, frame) {
     const now = performance.now();
@@ -121,5 +144,5 @@ export function createCanvases(scheduler, state, canvases) {
     scheduler.markAll();
   }
 
-  return Object.assign(view, { frameArrived, setTheme, mark });
+  return Object.assign(view, { frameArrived, setTheme, mark, picture });
 }

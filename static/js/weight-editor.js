@@ -8,7 +8,8 @@ import { weightAt } from "./pointer.js";
 
 /**
  * The editor in `form`. `state` (store.js); `send(name, payload)` sends a command; `say(text)`
- * reports a typing mistake. Returns {update()}: call it when the selection or the frame changed.
+ * reports a typing mistake. Returns {update(), focus()}: update when the selection or the frame
+ * changed.
  */
 export function createWeightEditor(form, { state, send, say }) {
   const $ = scoped(form);
@@ -52,5 +53,11 @@ export function createWeightEditor(form, { state, send, say }) {
       input.value = Number.isFinite(w) ? String(Number(w.toPrecision(6))) : "";
     }
   }
-  return { update };
+  /** Put the caret in the value (Enter on a selected weight, from the network's keys). */
+  function focus() {
+    if (input.disabled) return;
+    input.focus();
+    input.select();
+  }
+  return { update, focus };
 }

@@ -19,9 +19,13 @@ from typing import Any
 
 import pytest
 
-#: How long expect() waits for the page to show something (ms); the first frame can wait
-#: for numba to compile a new layout.
+#: How long expect() and page actions wait for the page to show something (ms); the first
+#: frame can wait for numba to compile a new layout, and the machine may be busy.
 TIMEOUT_MS = 20_000
+
+from playwright.sync_api import expect  # noqa: E402
+
+expect.set_options(timeout=TIMEOUT_MS)  # its own default is 5 s, short on a loaded machine
 
 
 def chromium_path() -> str | None:

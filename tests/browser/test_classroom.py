@@ -66,10 +66,11 @@ def test_students_follow_read_only(open_page: Any) -> None:
 
     presenter.get_by_role("button", name="▸▸ Pattern").click()
     presenter.keyboard.press("ArrowRight")
-    expect(presenter.locator(STATUS)).to_contain_text("pattern 2 of 4, after the forward pass")
+    expect(presenter.locator(STATUS)).to_contain_text(
+        "pattern 2 of epoch 1, after the forward pass")
     same_frame(presenter, first, second)
     presenter.get_by_role("button", name="▸▸▸ Epoch").click()
-    expect(presenter.locator(STATUS)).to_contain_text("epoch 1")
+    expect(presenter.locator(STATUS)).to_contain_text("1 epoch done")
     same_frame(presenter, first, second)
     history = "() => window.backpropXor.state.history"
     assert first.evaluate(history) == presenter.evaluate(history)
@@ -79,7 +80,7 @@ def test_students_follow_read_only(open_page: Any) -> None:
         expect(first.locator(control)).to_be_disabled()
     before = presenter.locator(STATUS).inner_text()
     first.locator("#network-canvas").focus()
-    first.keyboard.press("ArrowRight")
+    first.keyboard.press("e")  # the network owns the arrows (a local cursor); E steps an epoch
     expect(first.locator("#viewer-note")).to_contain_text("presenter drives it")
     click_weight(first, 1, 0, 1)
     expect(first.locator("#weight-name")).to_have_text("w₁,₂")
@@ -146,7 +147,7 @@ def test_polls_end_to_end(open_page: Any) -> None:
     # the step reveals: the right answer is how the weight really moved
     before = frame_of(presenter, "weights")[1][0][0]
     presenter.get_by_role("button", name="▸▸ Pattern").click()
-    expect(presenter.locator(STATUS)).to_contain_text("pattern 2 of 4")
+    expect(presenter.locator(STATUS)).to_contain_text("pattern 2 of epoch 1")
     after = frame_of(presenter, "weights")[1][0][0]
     right = "up" if after > before else "down" if after < before else "same"
     expect(bars.locator(".correct")).to_have_attribute("data-choice", right)
@@ -189,9 +190,9 @@ def test_fork_back_to_live_and_late_joiner(open_page: Any) -> None:
     presenter, code = open_room(open_page, "?seed=11")
     for _ in range(3):
         presenter.get_by_role("button", name="▸▸▸ Epoch").click()
-    expect(presenter.locator(STATUS)).to_contain_text("epoch 3")
+    expect(presenter.locator(STATUS)).to_contain_text("3 epochs done")
     presenter.get_by_role("button", name="▸▸ Pattern").click()
-    expect(presenter.locator(STATUS)).to_contain_text("epoch 3, pattern 2 of 4")
+    expect(presenter.locator(STATUS)).to_contain_text("pattern 2 of epoch 4")
 
     # a late joiner gets the current state at once: frame and the whole curve
     late = join(open_page, code)
@@ -207,16 +208,16 @@ def test_fork_back_to_live_and_late_joiner(open_page: Any) -> None:
     assert frame_of(late, "weights") == frame_of(presenter, "weights")
     late.get_by_role("button", name="▸▸▸ Epoch").click()
     late.get_by_role("button", name="▸▸▸ Epoch").click()
-    expect(late.locator(STATUS)).to_contain_text("epoch 5, pattern 1 of 4")
+    expect(late.locator(STATUS)).to_contain_text("pattern 1 of epoch 6")
     late.locator("#setting-eta").fill("2")
     late.locator("#setting-eta").press("Enter")
     expect(late.locator("#setting-eta")).to_have_value("2")
-    expect(presenter.locator(STATUS)).to_contain_text("epoch 3, pattern 2 of 4")
+    expect(presenter.locator(STATUS)).to_contain_text("pattern 2 of epoch 4")
     assert frame_of(presenter, "settings")["eta"] != 2
 
     # the room moves on meanwhile; back to live follows it again
     presenter.get_by_role("button", name="▸▸ Pattern").click()
-    expect(presenter.locator(STATUS)).to_contain_text("epoch 3, pattern 3 of 4")
+    expect(presenter.locator(STATUS)).to_contain_text("pattern 3 of epoch 4")
     late.get_by_role("button", name="Back to live").click()
     expect(late.locator("#viewer-text")).to_contain_text("(live)")
     expect(late.locator("#step-epoch")).to_be_disabled()

@@ -35,7 +35,7 @@ def values(page: Any, heading: str) -> list[float]:
 def test_page_loads_clean_with_named_controls(open_page: Any) -> None:
     page = open_page()
     expect(page).to_have_title(re.compile("Backprop XOR"))
-    expect(page.locator(STATUS)).to_contain_text("Paused at epoch 0")
+    expect(page.locator(STATUS)).to_contain_text("Paused at pattern 1 of epoch 1 · 0 epochs done")
     # the controls come from /api/settings: one labelled field per setting
     for name in ("problem", "hidden", "activation", "eta", "alpha", "mode", "init_range", "seed"):
         expect(page.get_by_label(re.compile(r".")).and_(page.locator(f"#setting-{name}"))).to_be_visible()
@@ -52,7 +52,7 @@ def test_page_loads_clean_with_named_controls(open_page: Any) -> None:
 def test_phase_steps_show_the_engine_numbers(open_page: Any) -> None:
     page = open_page("?seed=7")
     expect(page.locator("#setting-seed")).to_have_value("7")
-    expect(page.locator(STATUS)).to_contain_text("Paused at epoch 0, pattern 1 of 4")
+    expect(page.locator(STATUS)).to_contain_text("Paused at pattern 1 of epoch 1")
     trainer = Trainer(TrainingConfig(seed=7))
     # forward, error, δ of the output: three presses of the right arrow
     for _ in range(3):
@@ -90,7 +90,7 @@ def test_phase_steps_show_the_engine_numbers(open_page: Any) -> None:
         h[1], h[1], trace.delta[1][0], trace.weights_before[1][0][1], trace.delta[0][1]]
     page.keyboard.press("ArrowRight")
     trace = trainer.step_phase()
-    expect(page.locator(STATUS)).to_contain_text("pattern 2 of 4")
+    expect(page.locator(STATUS)).to_contain_text("pattern 2 of epoch 1")
     click_weight(page, 0, 0, 1)
     heading = "Similar pattern for hidden weights"
     expect(eq(page, heading)).not_to_have_class(re.compile("pending"))
@@ -136,18 +136,18 @@ def test_buttons_and_keys_step_run_pause_back(open_page: Any) -> None:
     page = open_page()
     status = page.locator(STATUS)
     page.get_by_role("button", name="▸▸ Pattern").click()
-    expect(status).to_contain_text("epoch 0, pattern 2 of 4")
+    expect(status).to_contain_text("pattern 2 of epoch 1")
     page.keyboard.press("Shift+ArrowRight")
-    expect(status).to_contain_text("epoch 0, pattern 3 of 4")
+    expect(status).to_contain_text("pattern 3 of epoch 1")
     page.get_by_role("button", name="◂ Back").click()
-    expect(status).to_contain_text("epoch 0, pattern 2 of 4")
+    expect(status).to_contain_text("pattern 2 of epoch 1")
     page.keyboard.press("ArrowLeft")
-    expect(status).to_contain_text("epoch 0, pattern 1 of 4")
+    expect(status).to_contain_text("pattern 1 of epoch 1")
     expect(page.locator("#back")).to_be_disabled()
     page.get_by_role("button", name="▸▸▸ Epoch").click()
-    expect(status).to_contain_text("epoch 1, pattern 1 of 4")
+    expect(status).to_contain_text("pattern 1 of epoch 2")
     page.keyboard.press("e")
-    expect(status).to_contain_text("epoch 2, pattern 1 of 4")
+    expect(status).to_contain_text("pattern 1 of epoch 3")
     # slow traced run: 4 patterns a second
     page.locator("#speed").fill("3")
     expect(page.locator("#speed-label")).to_have_text("4 patterns/s")
@@ -160,15 +160,15 @@ def test_buttons_and_keys_step_run_pause_back(open_page: Any) -> None:
     expect(status).to_contain_text("Paused")
     session = page_session(page)
     epoch, pattern = session.trainer.epoch, session.trainer.pattern
-    expect(status).to_contain_text(f"Paused at epoch {epoch}, pattern {pattern + 1} of 4")
+    expect(status).to_contain_text(f"Paused at pattern {pattern + 1} of epoch {epoch + 1}")
     # fast run to convergence, then reset with the key
     page.locator("#speed").fill("8")
     page.keyboard.press(" ")
-    expect(status).to_contain_text(re.compile(r"Converged at epoch \d+"), timeout=30_000)
+    expect(status).to_contain_text(re.compile(r"Converged after epoch \d+"), timeout=30_000)
     assert page.locator("#curve-canvas").is_visible()
     screenshot(page, "converged")
     page.keyboard.press("r")
-    expect(status).to_contain_text("Paused at epoch 0, pattern 1 of 4")
+    expect(status).to_contain_text("Paused at pattern 1 of epoch 1")
 
 
 def test_dragging_a_weight_changes_the_engine(open_page: Any) -> None:
@@ -204,7 +204,7 @@ def test_export_import_round_trip(open_page: Any, tmp_path: Any) -> None:
     expect(page.locator("#setting-seed")).to_have_value("11")
     for _ in range(2):
         page.get_by_role("button", name="▸▸ Pattern").click()
-    expect(page.locator(STATUS)).to_contain_text("pattern 3 of 4")
+    expect(page.locator(STATUS)).to_contain_text("pattern 3 of epoch 1")
     truth_before = numbers(page.locator("#truth-table"))
     with page.expect_download() as download:
         page.get_by_role("button", name="Export JSON").click()
@@ -213,10 +213,10 @@ def test_export_import_round_trip(open_page: Any, tmp_path: Any) -> None:
     state = json.loads(path.read_text())
     assert state["settings"]["seed"] == 11 and state["pattern"] == 2
     page.keyboard.press("r")
-    expect(page.locator(STATUS)).to_contain_text("pattern 1 of 4")
+    expect(page.locator(STATUS)).to_contain_text("pattern 1 of epoch 1")
     page.locator("#import").set_input_files(str(path))
     expect(page.locator("#message")).to_have_text("Imported run.json.")
-    expect(page.locator(STATUS)).to_contain_text("Paused at epoch 0, pattern 3 of 4")
+    expect(page.locator(STATUS)).to_contain_text("Paused at pattern 3 of epoch 1")
     assert numbers(page.locator("#truth-table")) == truth_before
     assert page_session(page).trainer.weights() == state["weights"]
 

@@ -97,7 +97,7 @@ def clear_of_others(page: Any, arm: int, k: int) -> bool:
 def shows_net(page: Any, config: TrainingConfig) -> None:
     """The main view holds this net at epoch 0, paused, with the engine's initial weights."""
     expect(page.locator("#setting-seed")).to_have_value(str(config.seed))
-    expect(page.locator(STATUS)).to_have_text("Paused at epoch 0, pattern 1 of 4")
+    expect(page.locator(STATUS)).to_have_text("Paused at pattern 1 of epoch 1 · 0 epochs done")
     frame = until_frame(page, f"f.settings.seed === {config.seed} && f.settings.eta === "
                               f"{config.eta} && f.epoch === 0")
     assert frame["settings"] == config.to_dict()

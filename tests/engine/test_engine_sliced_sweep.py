@@ -73,7 +73,7 @@ def test_progress_counts_finished_nets_in_seed_order() -> None:
     finished = run.finished_nets()
     run.forget_weights()  # the server keeps only the results once a sweep stops
     assert np.array_equal(run.finished_nets().final_loss, finished.final_loss)
-    with pytest.raises(ValueError, match=r"^result:"):
+    with pytest.raises(RuntimeError, match=r"^result:"):
         run.result()
 
 

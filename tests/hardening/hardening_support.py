@@ -9,23 +9,18 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import socketio
-from live_support import WAIT, _in_order
+from live_support import WAIT, _in_order, eventually, free_port
+
+__all__ = ["WAIT", "EventClient", "ServerProcess", "close_client", "eventually", "free_port",
+           "threads_and_rss"]
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = Path(sys.executable).with_name("backprop-xor")
-
-
-def free_port() -> int:
-    """A TCP port free on loopback right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class ServerProcess:
@@ -72,14 +67,11 @@ class ServerProcess:
             return line
 
     def _wait_listening(self) -> None:
-        deadline = time.monotonic() + WAIT
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise AssertionError(f"server not listening:\n{self.output}")
+        try:  # polling a process we started: no event to await
+            eventually(lambda: socket.create_connection(("127.0.0.1", self.port),
+                                                        timeout=1).close() is None, WAIT)
+        except AssertionError:
+            raise AssertionError(f"server not listening:\n{self.output}") from None
 
     def _reap(self, timeout: float) -> int:
         status = self.proc.wait(timeout)

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 
-from hardening_support import close_client
+from hardening_support import close_client, eventually
 from live_support import LiveClient
 
 
@@ -20,12 +19,6 @@ def start_running(client: LiveClient) -> dict:
     return client.frame(lambda f: f["running"] and f["epoch"] > 20_000)
 
 
-def eventually(predicate, timeout: float = 10.0) -> None:
-    """Poll a server-side condition no event announces."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out waiting"
-        time.sleep(0.02)
 
 
 def test_a_client_leaving_mid_run_pauses_its_session_and_others_run_on(live) -> None:

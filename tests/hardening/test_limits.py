@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from typing import Any
 
 import pytest
 import socketio as socketio_client
-from hardening_support import EventClient
+from hardening_support import EventClient, eventually
 from live_support import WAIT
 
 from app.engine import Trainer, TrainingConfig
@@ -100,12 +99,6 @@ def refusal(live: Any, auth: Any = None) -> dict[str, Any]:
         client.close()
 
 
-def eventually(predicate: Any, timeout: float = 10.0) -> None:
-    """Poll a condition no event announces (the reaper's work, the server's bookkeeping)."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out waiting"
-        time.sleep(0.02)
 
 
 def test_a_full_server_says_which_limit(make_live) -> None:

@@ -87,7 +87,10 @@ def test_an_unwritable_database_warns_once_and_the_app_keeps_serving(make_app, t
     assert registry.save() == 1  # tried, failed quietly
     assert registry.save() == 1  # still changed: tried again, no new warning
     assert len([r for r in caplog.records if "database" in r.getMessage()]) == 1
-    assert app.test_client().get("/healthz").json == {"ok": True, "sessions": 1, "warm": True}
+    health = app.test_client().get("/healthz").json
+    assert health["ok"] is False and health["sessions"] == 1  # serving, but not saving
+    assert [d["part"] for d in health["degraded"]] == ["database"]
+    assert health["degraded"][0]["error"]  # the reason, as the log says it
     client.disconnect()
 
 

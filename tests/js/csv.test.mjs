@@ -20,7 +20,7 @@ test("fields are quoted only when needed and numbers keep full precision", () =>
 test("historyCSV has a header and one row per point", () => {
   const text = historyCSV([[0, 0.1, 0.2, 0.15], [10, 0.05, 0.1, 0.06]]);
   const lines = text.trim().split("\r\n");
-  assert.equal(lines[0], "epoch,loss_min,loss_max,loss_last");
+  assert.equal(lines[0], "after_epoch,loss_min,loss_max,loss_last");
   assert.equal(lines[2], "10,0.05,0.1,0.06");
 });
 
@@ -37,6 +37,8 @@ test("traceCSV has one row per weight with the trace's exact values", () => {
   assert.equal(Number(w12[header.indexOf("dl_dw")]), t.gradient[1][0][1]);
   assert.equal(Number(w12[header.indexOf("dw")]), t.change[1][0][1]);
   assert.equal(Number(w12[header.indexOf("w_after")]), t.weights_after[1][0][1]);
+  assert.equal(Number(w12[header.indexOf("epoch")]), t.epoch + 1, "epochs counted from 1, as on the page");
+  assert.equal(Number(w12[header.indexOf("pattern")]), t.pattern + 1);
   const bias = rows.find((r) => r[header.indexOf("weight")] === "v2,0");
   assert.equal(bias[header.indexOf("x")], "1");
   assert.match(summary, /^s1,s2,d,r,e,l\r\n/);

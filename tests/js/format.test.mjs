@@ -1,6 +1,6 @@
 import test from "node:test";
 import assert from "node:assert/strict";
-import { fmt, fmtSigned, parseNumber, fmtCount, sub, sup, statusText } from "../../static/js/format.js";
+import { fmt, fmtSigned, parseNumber, fmtCount, sub, sup, statusText, positionText, epochsDone, withLabel } from "../../static/js/format.js";
 
 test("fmt gives 3 significant digits and a true minus", () => {
   assert.equal(fmt(0.0751234), "0.0751");
@@ -39,11 +39,31 @@ test("fmtCount groups thousands; sub and sup map digits", () => {
   assert.equal(sub("a1"), "a₁");
 });
 
+test("one numbering: epochs from 1 for the pass under way, the counter says epochs done", () => {
+  assert.equal(positionText(0, 0), "pattern 1 of epoch 1", "the first pass");
+  assert.equal(positionText(1264, 3), "pattern 4 of epoch 1\u2009265");
+  assert.equal(epochsDone(0), "0 epochs done");
+  assert.equal(epochsDone(1), "1 epoch done");
+  assert.equal(epochsDone(1265), "1\u2009265 epochs done");
+});
+
 test("statusText says running, converged, diverged, paused", () => {
   assert.equal(statusText(null), "Connecting…");
-  assert.match(statusText({ status: "running", epoch: 5000, epochs_per_second: 123456 }), /^Running at 123\u2009456 epochs\/s/);
-  assert.match(statusText({ status: "converged", epoch: 900, converged_epoch: 812 }), /Converged at epoch 812/);
+  assert.equal(statusText({ status: "running", epoch: 5000, epochs_per_second: 123456 }), "Running at 123\u2009456 epochs/s: 5\u2009000 epochs done");
+  // converged_epoch is 1-based: the counter when the net was judged converged
+  assert.equal(statusText({ status: "converged", epoch: 812, converged_epoch: 812 }), "Converged after epoch 812: every |e| < 0.1");
+  assert.equal(statusText({ status: "converged", epoch: 900, converged_epoch: 812 }), "Converged after epoch 812: every |e| < 0.1; 900 epochs done");
   assert.match(statusText({ status: "diverged", epoch: 3 }), /Lower η/);
-  assert.equal(statusText({ status: "paused", epoch: 2, pattern: 1, trace: { phase: "error" } }), "Paused at epoch 2, pattern 2 of 4, after the error e = d − r");
-  assert.equal(statusText({ status: "paused", epoch: 2, pattern: 1, trace: null }), "Paused at epoch 2, pattern 2 of 4");
+  assert.equal(statusText({ status: "paused", epoch: 2, pattern: 1, trace: { phase: "error" } }), "Paused at pattern 2 of epoch 3, after the error e = d − r · 2 epochs done");
+  assert.equal(statusText({ status: "paused", epoch: 0, pattern: 0, trace: null }), "Paused at pattern 1 of epoch 1 · 0 epochs done");
+});
+
+test("errors name settings by their labels", () => {
+  const table = { eta: { label: "Learning rate η" }, init_range: { label: "Initial range" } };
+  assert.equal(withLabel("eta: need a number from 0 to 10", "eta", table), "Learning rate η: need a number from 0 to 10");
+  assert.equal(withLabel("init_range: -1 is outside [0.0, 10.0]", "init_range", table), "Initial range: -1 is outside [0.0, 10.0]");
+  assert.equal(withLabel("must be finite", "eta", table), "Learning rate η: must be finite");
+  assert.equal(withLabel("state.marks[0].epoch: not an integer", "state.marks[0].epoch", table), "state.marks[0].epoch: not an integer");
+  assert.equal(withLabel("rate: slow down", "rate", table), "rate: slow down");
+  assert.equal(withLabel(undefined, null, table), "");
 });

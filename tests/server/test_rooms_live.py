@@ -11,64 +11,12 @@ from typing import Any
 import numpy as np
 import pytest
 import socketio
-from live_support import WAIT, _in_order, apply_history
+from live_support import WAIT, Student
 
 from app.engine import Trainer, TrainingConfig
 from app.rooms.codes import ALPHABET
 from app.sessions import SPEEDS
 from app.web.extensions import socketio as socketio_extension
-
-
-class Student:
-    """A python-socketio client following a room (auth: {room})."""
-
-    def __init__(self, url: str, code: str, viewer: str | None = None, name: str = "") -> None:
-        self.sio = _in_order(socketio.Client(reconnection=False))
-        self.cond = threading.Condition()
-        self.frames: list[dict[str, Any]] = []
-        self.series: list[list[float]] = []
-        self.hello: dict[str, Any] | None = None
-        self.sio.on("room_hello", self._on_hello)
-        self.sio.on("room_frame", self._on_frame)
-        self.sio.connect(url, transports=["websocket"], wait_timeout=WAIT,
-                         auth={"room": code, "viewer": viewer, "name": name})
-        self.wait(lambda: self.hello is not None)
-
-    def _on_hello(self, data: dict[str, Any]) -> None:
-        with self.cond:
-            self.hello = data
-            self.cond.notify_all()
-
-    def _on_frame(self, frame: dict[str, Any]) -> None:
-        with self.cond:
-            self.series[:] = apply_history(self.series, frame["history"])
-            self.frames.append(frame)
-            self.cond.notify_all()
-
-    def wait(self, predicate, timeout: float = WAIT) -> None:
-        with self.cond:
-            assert self.cond.wait_for(predicate, timeout), "timed out waiting"
-
-    def frame(self, predicate) -> dict[str, Any]:
-        found: list[dict[str, Any]] = []
-
-        def check() -> bool:
-            found[:] = [f for f in self.frames if predicate(f)]
-            return bool(found)
-
-        self.wait(check)
-        return found[-1]
-
-    def call(self, event: str, data: Any = None) -> dict[str, Any]:
-        return self.sio.call(event, {} if data is None else data, timeout=WAIT)
-
-    def close(self) -> None:
-        if self.sio.connected:
-            ws = getattr(self.sio.eio, "ws", None)
-            if ws is not None:
-                close = ws.close
-                ws.close = lambda *a, **k: close(timeout=0.05)
-            self.sio.disconnect()
 
 
 @pytest.fixture

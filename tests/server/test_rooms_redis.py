@@ -12,36 +12,21 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import socketio
-from live_support import WAIT, LiveClient, _in_order
+from live_support import WAIT, LiveClient, _in_order, eventually, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow  # a redis-server and two server processes
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def wait_for(check, what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except OSError:
-            pass
-        time.sleep(0.05)  # polling a process we started: there is no event to await
-    raise AssertionError(f"{what} did not come up")
 
 
 @pytest.fixture
@@ -62,7 +47,7 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
             return s.recv(16).startswith(b"+PONG")
 
     try:
-        wait_for(ping, "redis-server")
+        eventually(ping, timeout=60)
         yield f"redis://127.0.0.1:{port}/0"
     finally:
         proc.terminate()
@@ -77,8 +62,8 @@ def serve(redis_url: str, tmp_path: Path, name: str) -> tuple[subprocess.Popen, 
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    wait_for(lambda: urllib.request.urlopen(url + "/healthz", timeout=1).status == 200,
-             f"server {name}")
+    eventually(lambda: urllib.request.urlopen(url + "/healthz", timeout=1).status == 200,
+               timeout=60)
     return proc, url
 
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import base64
 import threading
-import time
 from typing import Any
 
 import numpy as np
 import pytest
-from live_support import WAIT
+from live_support import WAIT, eventually
 
 from app.engine import Trainer, TrainingConfig
-from app.sessions.runner import KERNELS, KernelPool
+from app.sessions.kernel_pool import KERNELS, KernelPool
 from app.sessions.sweeps import SLOTS, SweepJob, SweepRequest
 
 
@@ -27,12 +26,6 @@ def sweep_views(client: Any) -> list[dict[str, Any]]:
         return [f["sweep"] for f in client.frames if (f["sweep"] or {}).get("id") is not None]
 
 
-def until(predicate: Any) -> None:
-    """Wait for a condition no event announces (a job leaving the kernel pool's rotation)."""
-    deadline = time.monotonic() + WAIT
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out waiting"
-        time.sleep(0.01)
 
 
 def final_view(client: Any, state: str = "done") -> dict[str, Any]:
@@ -106,7 +99,7 @@ def test_cancel_keeps_finished_nets_and_leaves_the_pool(live) -> None:
     arm = view["arms"][0]
     assert 1 <= arm["finished"] < 5_000
     assert len(floats(arm["results"]["final_loss"])) == arm["finished"]
-    until(lambda: KERNELS.runs <= runs)  # the job left the kernel pool
+    eventually(lambda: KERNELS.runs <= runs)  # the job left the kernel pool
     assert client.call("sweep_cancel") == {"ok": True, "cancelled": False}
     # the session is as it was: it still steps
     assert client.call("step", {"unit": "epoch"})["epoch"] == 1
@@ -136,7 +129,7 @@ def test_closing_the_session_stops_its_sweep(live) -> None:
     job = session.sweep
     session.close()
     assert job.state == "cancelled"
-    until(lambda: KERNELS.runs <= runs)
+    eventually(lambda: KERNELS.runs <= runs)
 
 
 @pytest.mark.parametrize(("payload", "field"), [
@@ -209,7 +202,7 @@ def test_a_failing_sweep_says_so_and_leaves_the_pool(monkeypatch: pytest.MonkeyP
     assert changed.wait(WAIT)
     assert job.state == "failed" and job.view()["state"] == "failed"
     assert job.cancel() is False  # nothing left to cancel
-    until(lambda: pool.runs == 0)  # the worker drops the turn just after telling us
+    eventually(lambda: pool.runs == 0)  # the worker drops the turn just after telling us
 
 
 def test_a_reconnecting_tab_gets_its_sweep_back(live) -> None:
