@@ -188,8 +188,10 @@ def _check_step(step: Step, at: str) -> None:
     if step.weights is not None:
         try:
             shape.flatten(step.weights)
+        except FieldError as error:  # the engine names the row or weight: weights[0][1]
+            raise error.under(at) from None
         except ValueError as error:
-            raise FieldError(f"{at}.weights", f"{at}.{error}") from None
+            raise FieldError(f"{at}.weights", f"{at}.weights: {error}") from None
     bias = getattr(config, "bias", True)
     refs = [("select", step.select)] if step.select is not None else []
     refs += [(f"highlight.network[{k}]", ref) for k, ref in enumerate(step.highlight.network)]
