@@ -149,7 +149,7 @@ def step_config(step: Step) -> TrainingConfig:
 
 def step_shape(config: TrainingConfig) -> Shape:
     """The network a step's settings build (without compiling its kernels)."""
-    return Shape.from_hidden(config.hidden)
+    return Shape.of(config)
 
 
 def _check_ref(ref: WeightRef | NeuronRef, shape: Shape, bias: bool, field: str) -> None:
@@ -192,7 +192,7 @@ def _check_step(step: Step, at: str) -> None:
             raise error.under(at) from None
         except ValueError as error:
             raise FieldError(f"{at}.weights", f"{at}.weights: {error}") from None
-    bias = getattr(config, "bias", True)
+    bias = config.bias
     refs = [("select", step.select)] if step.select is not None else []
     refs += [(f"highlight.network[{k}]", ref) for k, ref in enumerate(step.highlight.network)]
     if step.poll is not None:

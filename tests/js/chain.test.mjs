@@ -33,6 +33,10 @@ test("fixtures cover sigmoid and tanh, online and batch, 1 to 3 hidden layers, w
   const has = (f) => frames.some(f);
   assert.ok(has((f) => f.settings.activation === "tanh") && has((f) => f.settings.activation === "sigmoid"));
   assert.ok(has((f) => f.settings.hidden.length === 3) && has((f) => f.settings.mode === "batch") && has((f) => f.settings.alpha > 0));
+  for (const activation of ["sigmoid", "tanh"]) {
+    for (const bias of [true, false]) assert.ok(has((f) => f.settings.activation === activation && f.settings.bias === bias), `${activation}, bias ${bias}`);
+  }
+  assert.ok(has((f) => f.settings.problem === "simplest"));
   assert.ok(frames.every((f) => f.trace?.phase === "update"));
 });
 
@@ -207,4 +211,43 @@ test("symbols: the seed's network unsubscripted, subscripts only where there are
     ["s_{2}", "h_{1}", "w_{1,1}", "v_{2,0}", "δ_{h1}"]);
   assert.deepEqual(netOf({ settings: { bias: false }, weights: [[[0.5]], [[0.3]]] }), { sizes: [1, 1, 1], bias: false });
   assert.deepEqual(netOf({ settings: {}, weights: [[[0.5, 0.1], [0.2, 0.3]], [[0.3, 0.1, 0.2]]] }), { sizes: [1, 2, 1], bias: true });
+});
+
+test("the seed's network (simplest, no bias): the derivation's own symbols, exactly", () => {
+  const frame = load("chain-111-simplest.json");
+  assert.deepEqual(netOf(frame), { sizes: [1, 1, 1], bias: false });
+  const w = chainRule({ kind: "weight", layer: 1, neuron: 0, input: 0 }, frame);
+  const t = (model, id) => text(byId(model, id));
+  assert.equal(w.title, "Weight w, from h to r");
+  assert.equal(t(w, "chain"), "∂l/∂w = ∂l/∂e · ∂e/∂r · ∂r/∂a · ∂a/∂w");
+  assert.equal(t(w, "term-4"), "∂a/∂w = h = #");
+  assert.equal(t(w, "combined"), "∂l/∂w = −e · r(1 − r) · h = −# × # × # = #");
+  assert.equal(t(w, "abbreviated"), "∂l/∂w = −δ_{o} · h = −# × # = #");
+  assert.equal(t(w, "negative"), "Δw = −η · (−δ_{o} · h) = η · δ_{o} · h");
+  const v = chainRule({ kind: "weight", layer: 0, neuron: 0, input: 0 }, frame);
+  assert.equal(v.title, "Weight v, from s to h");
+  assert.equal(t(v, "chain"), "∂l/∂v = ∂l/∂e · ∂e/∂r · ∂r/∂a · ∂a/∂h · ∂h/∂b · ∂b/∂v");
+  assert.equal(t(v, "term-4"), "∂a/∂h = w = #");
+  assert.equal(t(v, "term-5"), "∂h/∂b = σ′(b) = h(1 − h) = # × (1 − #) = #");
+  assert.equal(t(v, "term-6"), "∂b/∂v = s = #");
+  assert.equal(t(v, "combined"), "∂l/∂v = −e · r(1 − r) · w · h(1 − h) · s = −# × # × # × # × # = #");
+  assert.equal(t(v, "local-hidden"), "δ_{h} = −∂l/∂b = δ_{o} · w · h(1 − h) = # × # × # = #");
+  assert.equal(t(v, "pattern"), "∂l/∂v = −δ_{h} · s = −# × # = #");
+  assert.equal(t(v, "revised"), "Δv = η · δ_{h} · s = # × # × # = #");
+  assert.equal(t(v, "momentum"), "Δv(n) = η · δ_{h} · s + α · Δv(n−1) = # + # = #");
+  // the neurons: b = v·s and a = w·h, no bias term
+  const h = derivation({ kind: "neuron", layer: 1, index: 0 }, frame);
+  assert.equal(h.title, "Hidden neuron h");
+  assert.equal(text(h.sections.find((s) => s.id === "weighted")), "b = v·s = # × # = #");
+  const r = derivation({ kind: "neuron", layer: 2, index: 0 }, frame);
+  assert.equal(text(r.sections.find((s) => s.id === "weighted")), "a = w·h = # × # = #");
+  assert.equal(text(r.sections.find((s) => s.id === "local-output")), "δ_{o} = e·r(1 − r) = # × # × (1 − #) = #");
+  assert.match(r.note, /^Pattern 1 of epoch 4, s = 1, d = 0;/);
+});
+
+test("no bias on XOR: no bias term in a weighted input, no bias column", () => {
+  const frame = load("chain-221-nobias.json");
+  assert.deepEqual(netOf(frame), { sizes: [2, 2, 1], bias: false });
+  const r = derivation({ kind: "neuron", layer: 2, index: 0 }, frame);
+  assert.equal(text(r.sections.find((s) => s.id === "weighted")), "a = w_{1,1}·h_{1} + w_{1,2}·h_{2} = # × # + # × # = #");
 });

@@ -31,6 +31,14 @@ SPECS: dict[str, tuple[dict[str, Any], list[tuple[str, int]]]] = {
     # three hidden layers, batch updates with momentum: the epoch's last pattern applies the sum
     "chain-322-batch": ({"seed": 11, "hidden": [3, 2, 2], "mode": "batch", "alpha": 0.5},
                         [("epoch", 2), ("pattern", 3), ("phase", 5)]),
+    # the seed's own network: one input, one pattern, no biases (1-1-1), with momentum
+    "chain-111-simplest": ({"problem": "simplest", "alpha": 0.9}, [("pattern", 3), ("phase", 5)]),
+    "chain-111-tanh": ({"problem": "simplest", "activation": "tanh", "s": 0.7, "d": -0.4},
+                       [("phase", 5)]),
+    # XOR without biases: no bias column anywhere
+    "chain-221-nobias": ({"seed": 4, "bias": False}, [("pattern", 2), ("phase", 5)]),
+    "chain-32-nobias-tanh": ({"seed": 6, "bias": False, "activation": "tanh", "hidden": [3, 2]},
+                             [("pattern", 1), ("phase", 5)]),
 }
 
 KEPT = ("epoch", "pattern", "status", "settings", "weights", "trace", "truth")
