@@ -56,7 +56,7 @@ def changed(path: str, value: Any) -> dict[str, Any]:
 
 def test_the_shipped_lessons_load() -> None:
     lessons = shipped()
-    assert "momentum" in lessons
+    assert {"derivation", "momentum"} <= set(lessons)
     for name, lesson in lessons.items():
         assert lesson.name == name and 3 <= len(lesson.steps) <= 40
         for step in lesson.steps:
