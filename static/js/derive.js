@@ -8,6 +8,7 @@
 // part {n: value} (shown formatted, with the full value kept for tests and tooltips).
 import { PHASE_ORDER, phaseIndex, netOf, neuronSymbol, weightedSymbol, weightSymbol, deltaSymbol, num, joinParts, section, slopeText, slopeValue, slopeNumbers } from "./notation.js";
 import { chainRule } from "./chain.js";
+import { positionText } from "./format.js";
 
 export { PHASE_ORDER, neuronSymbol, weightSymbol, deltaSymbol };
 
@@ -112,10 +113,13 @@ function hiddenDeltaSection(net, L, j, trace, activation, shown) {
 }
 
 /** Where the trace is, in words: pattern, epoch (both from 1), s, d and the phase. */
+const capitalized = (text) => text[0].toUpperCase() + text.slice(1);
+
+/** The panel's note: which pattern of which epoch the numbers are from, and the phase. */
 function traceNote(trace, shown) {
   if (!trace) return "Step a phase or a pattern to see the numbers of one pattern.";
   const s = trace.s.length === 1 ? `s = ${trace.s[0]}` : `s = (${trace.s.join(", ")})`;
-  return `Pattern ${trace.pattern + 1} of epoch ${trace.epoch + 1}, ${s}, d = ${trace.d}; after the ${PHASE_ORDER[shown].replace("_", " ")} phase.`;
+  return `${capitalized(positionText(trace.epoch, trace.pattern))}, ${s}, d = ${trace.d}; after the ${PHASE_ORDER[shown].replace("_", " ")} phase.`;
 }
 
 /**

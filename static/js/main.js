@@ -17,7 +17,7 @@ import { defaultSelection } from "./panels.js";
 import { createWeightEditor } from "./weight-editor.js";
 import { wireActions } from "./actions.js";
 import { buildSettings } from "./controls.js";
-import { queryToSettings } from "./urlparams.js";
+import { queryToSettings, settingsToQuery } from "./urlparams.js";
 import { withLabel } from "./format.js";
 import { roomFromSearch } from "./classroom.js";
 import { createPresenter } from "./room.js";
@@ -26,7 +26,9 @@ import { createSweepPanel } from "./sweep-panel.js";
 import { createLessonPanel } from "./lesson-panel.js";
 import { createLessonMenu } from "./lesson-menu.js";
 import { tailorFromSearch } from "./tailor.js";
-import { settingsToQuery } from "./urlparams.js";
+
+// the settings table first of all: it loads while the page sets itself up and connects
+let tableReady = fetchTable();
 
 const $ = scoped(document);
 const state = Object.assign(createState(), { cursor: null }); // cursor: the keyboard's item on the network
@@ -35,7 +37,7 @@ const say = createMessages($("message"));
 const busy = createBusy($("network-busy"));
 const sessionBar = createSessionBar($("session-bar"), { reconnect: () => connectAs(mode) });
 let lastError = ""; // the server's last word before it closes a connection
-const canvases = { network: $("network-canvas"), curve: $("curve-canvas"), surface: $("surface-canvas"), hidden: $("hidden-surfaces") };
+const canvases = { network: $("network-canvas"), curve: $("curve-canvas"), surface: $("surface-canvas"), caption: $("surface-caption"), hidden: $("hidden-surfaces") };
 const view = createCanvases(scheduler, state, canvases);
 let client = null;
 let mode = { room: null, forked: false }; // following a room (read-only) unless forked
@@ -62,7 +64,7 @@ wirePointer({ canvas: canvases.network, tip: $("tooltip"), state, layout: () => 
   drop: (drag) => send("set_weight", { layer: drag.layer, neuron: drag.neuron, input: drag.input, value: drag.value }),
 });
 wireNetworkKeys(canvases.network, {
-  state, sizes: () => view.layout?.sizes, start: () => state.selection ?? (state.frame && defaultSelection(state.frame)),
+  state, sizes: () => view.layout, start: () => state.selection ?? (state.frame && defaultSelection(state.frame)),
 }, {
   move: () => scheduler.mark("network", "derivation"),
   select: () => { scheduler.mark("network", "derivation"); editor.update(); },
@@ -97,7 +99,8 @@ async function send(name, payload) {
   const asked = client.command(name, payload);
   const reply = await (slow ? busy("Preparing this network… (a new shape compiles the first time it is used)", asked) : asked);
   if (!reply.ok) {
-    if (reply.field && settingsUi?.inputs.has(reply.field)) settingsUi.showError(reply.field, reply.error);
+    const setting = reply.field?.split(/[.[]/)[0]; // "hidden[0]": the layout's control
+    if (setting && settingsUi?.inputs.has(setting)) settingsUi.showError(setting, reply.error);
     say(withLabel(reply.error ?? `${name} failed`, reply.field, state.table?.settings));
   } else if (name !== "export") {
     say("");
@@ -156,7 +159,6 @@ function openLinkedLesson(frame) {
 
 // ----- connection: the tab's own session, or a room it follows ---------------------------------
 let applied = false;
-let tableReady = null;
 function connectAs(next) {
   client?.close();
   mode = next;
@@ -171,6 +173,7 @@ function connectAs(next) {
   client = connect(io, {
     hello: (hello) => {
       setSweep(state);
+      if (hello.notice) say(hello.notice); // why the server closed the last connection
       // a link's lesson step sets its own settings
       if (!applied && !mode.room && !tailored.lesson) tableReady.then(() => applyUrlSettings(hello.settings), () => {});
       applied = true;
@@ -178,6 +181,7 @@ function connectAs(next) {
     },
     frame: onFrame,
     roomStatus: (s) => presenter.status(s),
+    roomLink: (link) => (state.readOnly ? viewer.note(link.message) : say(link.message)),
     takenOver: () => {
       sessionBar.movedAway();
       controls.setReadOnly(true);
@@ -240,9 +244,6 @@ async function start() {
   Object.assign(state, loadPrefs(globalThis.localStorage, location.search));
   for (const name of ["numbers", "log", "projector"]) $(`${name}-toggle`).checked = state[name];
   setMode("projector", state.projector);
-  view.setTheme();
-  scheduler.add("sweep", () => sweep?.render(state, view.theme));
-  scheduler.add("ready", markReady);
   const command = (name, payload) => client.command(name, payload);
   presenter = createPresenter({ panel: $("room-panel"), openButton: $("room-open") }, {
     command, selectedWeight, presenting: (on) => setMode("presenting", on),
@@ -264,9 +265,10 @@ async function start() {
     settingsQuery: () => (state.frame && state.table ? settingsToQuery(state.frame.settings, state.table.settings) : ""), say,
   }, tailored.hide);
   if (tailored.errors.length) say(`Link: ${tailored.errors.join("; ")}`);
-  // the settings table and the connection at once: neither waits for the other
-  tableReady = fetchTable();
-  connectAs(mode);
+  connectAs(mode); // while the table loads: neither waits for the other
+  view.setTheme();
+  scheduler.add("sweep", () => sweep?.render(state, view.theme));
+  scheduler.add("ready", markReady);
   try {
     state.table = await tableReady;
   } catch (error) {

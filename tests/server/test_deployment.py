@@ -23,6 +23,8 @@ import socketio
 from live_support import WAIT, LiveClient, Student, deadline, eventually
 from process_support import Nginx, RedisServer, ServerProcess
 
+pytestmark = pytest.mark.slow  # nginx, Redis and server processes
+
 #: How long Redis stays dead (the issue's replay), and the promised resync after it returns.
 OUTAGE = 5.0
 RESYNC = 20.0
@@ -130,6 +132,7 @@ def test_nginx_in_front_of_two_processes_works_as_one(redis: RedisServer,
     presenter = None
     try:
         presenter = LiveClient(nginx.url)
+        presenter.sio.on("room_status", lambda s: presenter._on_event("room_status", s))
         presenter.frame()
         opened = presenter.call("room_open")
         assert opened["join_url"] == f"{nginx.url}/join/{opened['code']}"  # nginx's address
@@ -140,7 +143,6 @@ def test_nginx_in_front_of_two_processes_works_as_one(redis: RedisServer,
             feeds.append(frames)
         counts = [healthz(a.url)["students"], healthz(b.url)["students"]]
         assert min(counts) > 0 and sum(counts) == 12, counts  # both processes have students
-        presenter.sio.on("room_status", lambda s: presenter._on_event("room_status", s))
         for unit in ("phase", "pattern", "epoch"):
             step = presenter.call("step", {"unit": unit})["step"]
             mine = presenter.frame(lambda f, step=step: f["step"] == step)
