@@ -74,6 +74,7 @@ class Session(Background):
         self.sid: str | None = None
         self.detached_at: float | None = clock()
         self.sweep: SweepJob | None = None
+        self.lesson: dict[str, Any] | None = None  # the lesson step on screen (lesson.py)
         #: said once in the next hello (why the last connection was closed), then cleared
         self.notice: str | None = None
         self._sweeps = 0
