@@ -9,6 +9,8 @@ class.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -121,3 +123,20 @@ def test_saturated_hidden_neurons_of_the_stuck_step(lesson: str) -> None:
     h = outputs[:, 2:4]
     slopes = h * (1 - h)
     assert np.all(np.sum(slopes < 0.01, axis=0) >= 3), slopes
+
+
+def test_the_derivation_lesson_walks_the_headings_in_order() -> None:
+    """Every heading of docs/derivation.md, in its order, on the seed's net before XOR."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "derivation.md").read_text("utf-8")
+    headings = [line[3:] for line in text.splitlines() if line.startswith("## ")]
+    steps = shipped()["derivation"].steps
+    places = []
+    for s in steps:
+        found = [k for k, heading in enumerate(headings) if heading.startswith(s.section)]
+        assert len(found) == 1, s.section
+        places.append(found[0])
+    assert places == sorted(places) and set(places) == set(range(len(headings))), places
+    problems = [step_config(s).problem for s in steps]
+    first_xor = problems.index("xor")
+    assert set(problems[:first_xor]) == {"simplest"} and set(problems[first_xor:]) == {"xor"}
+    assert places[first_xor] == len(headings) - 1  # XOR and the stuck net: what the tool adds
