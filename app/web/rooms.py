@@ -3,14 +3,18 @@
 The presenter is an ordinary tab; `room_open` shows its session to a room.
 Students connect with `auth: {room: CODE}` instead of a session: they get no
 trainer, only `room_frame`s from this process's fan-out, and every command they
-send is refused. See docs/protocol.md, "Rooms".
+send is refused. Their identity is issued here (`app.rooms.identity`: a viewer id
+and its secret, checked on every reconnect), and a room takes at most
+`ROOM_MAX_STUDENTS` students, `ROOM_STUDENTS_PER_ADDRESS` of them from one address
+(config keys, or the environment's BACKPROP_XOR_ROOM_...; 0 for no limit; a class
+behind one NAT shares one address: docs/deployment.md). See docs/protocol.md, "Rooms".
 """
 
 from __future__ import annotations
 
 import io
 import logging
-import secrets
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -19,7 +23,9 @@ from flask_socketio import disconnect, emit
 
 from app.engine.errors import FieldError
 from app.rooms import Fanout, Hub, MemoryHub, Room, RoomRegistry, Viewer, normalize_code
-from app.rooms.payloads import MAX_NAME, Answer, Auth
+from app.rooms.exports import clean_name
+from app.rooms.identity import issue, verify
+from app.rooms.payloads import Answer, Auth, Name
 from app.sessions import Session, SessionRegistry
 from app.sessions.schema import CommandError, parse
 
@@ -30,6 +36,26 @@ from .wire import jsonable
 log = logging.getLogger(__name__)
 
 rooms_http = Blueprint("rooms", __name__)
+
+#: Students a room takes, and students from one address (0: no limit). Generous: a class
+#: behind one NAT shares one address (docs/deployment.md says how to raise them).
+LIMITS = {"ROOM_MAX_STUDENTS": 250, "ROOM_STUDENTS_PER_ADDRESS": 60}
+#: Connections one student may have open (tabs of one identity, a fork's watcher).
+MAX_CONNECTIONS_PER_STUDENT = 4
+#: How long a join waits for the room's picture to reach this process.
+JOIN_WAIT = 3.0
+
+
+def room_limit(name: str) -> int:
+    """A limit from the app's config, else the environment (BACKPROP_XOR_<NAME>), else LIMITS."""
+    value = current_app.config.get(name)
+    if value is None:
+        value = os.environ.get(f"BACKPROP_XOR_{name}", LIMITS[name])
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        log.warning("%s: need a whole number, got %r; using %d", name, value, LIMITS[name])
+        return LIMITS[name]
 
 
 class Classroom:
@@ -59,10 +85,13 @@ class Classroom:
     # ----- presenter side ---------------------------------------------------------------
 
     def _status(self, room: Room) -> None:
+        """The room's status to its presenter, acknowledged by the page (presence: `Room`)."""
         sid = room.session.sid
         if sid is not None:
-            socketio.emit("room_status", jsonable(room.meta(for_presenter=True)), to=sid,
-                          namespace="/", ignore_queue=True)
+            room.probing()
+            socketio.server.emit("room_status", jsonable(room.meta(for_presenter=True)), to=sid,
+                                 namespace="/", callback=lambda *_: room.heard_presenter(),
+                                 ignore_queue=True)
 
     def presenter_room(self, session: Session, data: Any) -> Room:
         """The open room of `session`, checking the presenter token of `data` (a model)."""
@@ -73,26 +102,64 @@ class Classroom:
 
     # ----- student side -----------------------------------------------------------------
 
-    def join(self, sid: str, auth: Auth) -> dict[str, Any]:
-        """Connection `sid` follows the room in `auth`; returns the `room_hello` payload."""
+    def join(self, sid: str, auth: Auth, address: str = "") -> dict[str, Any]:
+        """Connection `sid` follows the room in `auth`; returns the `room_hello` payload.
+
+        The student keeps the identity they present only with its secret; anyone else
+        gets a new one. Refused (field `room`) for no such room, a closed one, a full
+        one or one with its most students from `address` already.
+        """
         code = normalize_code(auth.room)
         if not self.hub.exists(code):
             raise CommandError("room", f"room: no open room has the code {code}")
-        viewer_id = auth.viewer
-        if not (viewer_id and viewer_id.replace("-", "").replace("_", "").isalnum()):
-            viewer_id = secrets.token_urlsafe(12)  # a new student, or an id we did not make
-        name = (auth.name or "").strip()[:MAX_NAME]
-        viewer = Viewer(sid, viewer_id, name)
+        snapshot = self._picture(code)
+        if snapshot is None:
+            raise CommandError("room", f"room: room {code} cannot be reached from this "
+                               "server right now; try again in a moment")
+        if snapshot.get("room", {}).get("closed"):
+            raise CommandError("room", f"room: room {code} has closed")
+        key = str(snapshot.get("viewer_key", ""))
         fanout = self.fanouts.get(code)
         if fanout is None or fanout.stopped:
             fanout = self.fanouts[code] = Fanout(code, self.hub, _send, _ready, self.spawn,
-                                                 health=self.health)
+                                                 health=self.health, send_meta=_send_meta)
+        if key and verify(key, code, auth.viewer, auth.secret):
+            viewer_id, secret, resumed = auth.viewer, auth.secret, True
+            tabs = sum(1 for v in list(fanout.viewers.values()) if v.viewer_id == viewer_id)
+            if tabs >= MAX_CONNECTIONS_PER_STUDENT:
+                raise CommandError("room", f"room: this student is connected "
+                                   f"{tabs} times already; close a tab")
+        else:
+            self._check_limits(code, fanout, address)
+            viewer_id, secret = issue(key, code)
+            resumed = False
+        name = clean_name(auth.name)
+        viewer = Viewer(sid, viewer_id, name, address=address, watch_only=auth.watch)
         self.viewers[sid] = (code, viewer)
         fanout.add(viewer)
-        hello = {"code": code, "viewer": viewer_id, "name": name}
+        hello = {"code": code, "viewer": viewer_id, "secret": secret, "name": name,
+                 "resumed": resumed}
         if not self.hub.link_up:
             hello["link"] = {"up": False, "message": LINK_LOST}
         return hello
+
+    def _picture(self, code: str) -> dict[str, Any] | None:
+        """The room's picture here, waiting a little (and asking for it) when there is none."""
+        snapshot = self.hub.latest(code)[1]
+        if snapshot is None:
+            self.hub.submit_answer(code, {"kind": "full"})
+            self.hub.wait(code, 0, JOIN_WAIT)
+            snapshot = self.hub.latest(code)[1]
+        return snapshot
+
+    def _check_limits(self, code: str, fanout: Fanout, address: str) -> None:
+        most = room_limit("ROOM_MAX_STUDENTS")
+        if most and max(self.hub.viewers(code), len(fanout.viewers)) >= most:
+            raise CommandError("room", f"room: room {code} is full ({most} students)")
+        per_address = room_limit("ROOM_STUDENTS_PER_ADDRESS")
+        if per_address and address and fanout.count(address) >= per_address:
+            raise CommandError("room", f"room: room {code} has {per_address} students from "
+                               "your address already (the most it takes from one address)")
 
     def leave(self, sid: str) -> tuple[str, Viewer] | None:
         """Connection `sid` stops following its room."""
@@ -111,13 +178,27 @@ class Classroom:
         poll = (snapshot or {}).get("room", {}).get("poll")
         if poll is None or poll.get("id") != poll_id or poll.get("closed"):
             raise CommandError("poll", "poll: that poll is not open")
+        if poll.get("cancelled"):
+            raise CommandError("poll", f"poll: this {poll['cancelled']}")
         if poll.get("revealed"):
             raise CommandError("poll", "poll: the answer was revealed; answers are closed")
+        if not self.hub.link_up and self.rooms.get(code) is None:
+            raise CommandError("poll", "poll: the link to the presenter's server is down: "
+                               "your answer cannot reach it now; try again in a moment")
         if choice not in {c["id"] for c in poll["choices"]}:
             ids = ", ".join(c["id"] for c in poll["choices"])
             raise CommandError("choice", f"choice: need one of {ids}")
         self.hub.submit_answer(code, {"poll": poll_id, "viewer": viewer.viewer_id,
                                       "name": viewer.name, "choice": choice})
+
+    def rename(self, sid: str, data: Name) -> str:
+        """The name a student goes by from now on (cleaned); the room hears it at once."""
+        code, viewer = self._viewer(sid)
+        viewer.name = clean_name(data.name)
+        fanout = self.fanouts.get(code)
+        if fanout is not None:
+            fanout.touch()
+        return viewer.name
 
     def fork(self, sid: str) -> str:
         """A private session holding the room's current state; returns its id."""
@@ -150,6 +231,10 @@ class Classroom:
 def _send(payload: dict[str, Any], sids: list[str]) -> None:
     # one encoding for the whole group; local delivery only (each process fans out its own)
     socketio.emit("room_frame", payload, to=sids, namespace="/", ignore_queue=True)
+
+
+def _send_meta(payload: dict[str, Any], sids: list[str]) -> None:
+    socketio.emit("room_meta", payload, to=sids, namespace="/", ignore_queue=True)
 
 
 def _ready(sid: str) -> bool:
@@ -245,7 +330,7 @@ def connect_viewer(sid: str, auth: Auth) -> None:
     a generic connect error).
     """
     try:
-        hello = classroom().join(sid, auth)
+        hello = classroom().join(sid, auth, request.remote_addr or "")
     except ValueError as error:
         emit("error", {"event": "connect", "message": str(error),
                        "field": getattr(error, "field", "auth.room")})
@@ -325,4 +410,5 @@ def viewer_commands(on: Callable[[str], Callable]) -> None:
         on(event)(handler)
 
     handle("poll_answer", lambda sid, data: (classroom().answer(sid, data), {})[1])
+    handle("room_name", lambda sid, data: {"name": classroom().rename(sid, data)})
     handle("room_fork", lambda sid, _data: {"session": classroom().fork(sid)})
