@@ -1,6 +1,14 @@
 """Soak: clients connect, run and leave in churn; the server's threads and memory come back.
 
     .venv/bin/python bench/soak.py [--duration 60] [--clients 20] [--grace 5]
+    .venv/bin/python bench/soak.py --non-readers 5 [--duration 60]
+
+`--non-readers N` (issue 12): N raw WebSockets import a long run (a ~300 KB
+export) and then send commands at the rate limit, a mix of `export`, `step`,
+`configure` and `speed`, and never read a byte; when the server closes one
+(more than MAX_QUEUED_BYTES waiting for it) it reconnects to its session and goes
+on. The server's RSS is sampled every half second; the goal is growth <= 32 MB
+over the run (the issue's client took it from 268 MB to 1,115 MB in 60 s).
 
 The server runs in a subprocess (the app with a short grace period so that left
 sessions are freed within the run, and a fresh SQLite database). Workers connect
@@ -13,6 +21,7 @@ warm-up client), at their peak, and after the churn once every session is freed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import re
@@ -34,7 +43,7 @@ CHILD = """
 import sys
 from app.web import create_app, socketio
 app = create_app({{"SESSION_GRACE_SECONDS": {grace}, "DATABASE": {db!r}, "MAX_SESSIONS": 1000,
-                  "MAX_SESSIONS_PER_ADDRESS": 0}})
+                  "MAX_SESSIONS_PER_ADDRESS": 0, "COMMAND_RATE": 0}})
 print("ready", flush=True)
 socketio.run(app, host="127.0.0.1", port={port}, allow_unsafe_werkzeug=True, debug=False,
              use_reloader=False, log_output=False)
@@ -143,12 +152,129 @@ def settle(url: str, pid: int, threads: int | None, grace: float) -> None:
         time.sleep(PING_INTERVAL + 1)
 
 
+#: RSS growth allowed with non-reading clients (issue 12).
+GROWTH_GOAL_MB = 32.0
+#: The mix of commands a non-reader sends (each answered with an ack it never reads).
+MIX = ("export", "export", "step", "configure", "speed")
+
+
+def long_run() -> dict[str, Any]:
+    """An exported long run (the full error curve of a big net): ~300 KB of JSON."""
+    from app.engine import Trainer, TrainingConfig
+    from app.sessions import CAPACITY, EXPORT_FORMAT
+
+    state = {**Trainer(TrainingConfig(hidden=(8, 8, 8))).state(), "format": EXPORT_FORMAT}
+    state["history"] = {"width": 2**20, "points": [
+        [i * 2**20 + 5, 0.123456789012345, 0.223456789012345, 0.173456789012345]
+        for i in range(CAPACITY)]}
+    return state
+
+
+def non_reader(url: str, stop: threading.Event, tally: Tally, rate: float = 25.0) -> None:
+    """Import a long run, then send commands and never read; reconnect when closed."""
+    import websocket
+
+    state = json.dumps(["import", {"state": long_run()}])
+    session = None
+    ident = 0
+    while not stop.is_set():
+        ws = None
+        try:
+            ws = websocket.create_connection(
+                url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket",
+                timeout=10, sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),))
+            ws.recv()
+            ws.send("40" + json.dumps({"session": session}))
+            while True:
+                message = ws.recv()
+                if message.startswith('42["hello"'):
+                    session = json.loads(message[2:])[1]["session"]
+                    break
+            tally.add("connections")
+            ws.send(f"42{ident}" + state)
+            while not stop.is_set():  # from here on, nothing is read
+                ident += 1
+                command = MIX[ident % len(MIX)]
+                payload = {"configure": {"eta": 0.5 + (ident % 7) / 10}, "speed": {"level": 3},
+                           "step": {"unit": "epoch"}}.get(command, {})
+                ws.send(f"42{ident}" + json.dumps([command, payload]))
+                tally.add("commands")
+                stop.wait(1 / rate)
+        except Exception:  # the server closed us (flow control): come back
+            tally.add("closed by the server")
+            stop.wait(0.2)
+        finally:
+            if ws is not None:
+                with contextlib.suppress(Exception):
+                    ws.close(timeout=0.05)
+
+
+def soak_non_readers(args: argparse.Namespace) -> int:
+    """The --non-readers run: RSS over time with clients that never read."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as tmp:
+        child = CHILD.format(grace=args.grace, db=str(Path(tmp) / "soak.sqlite3"), port=port)
+        server = subprocess.Popen([sys.executable, "-c", child], cwd=ROOT,
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            assert server.stdout is not None and server.stdout.readline().strip() == "ready"
+            for _ in range(200):
+                try:
+                    sessions(url)
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            visit(url, random.Random(0), Tally(), [8, 8, 8])  # warm-up: the big net compiled
+            baseline = figures(server.pid)[1]
+            tally, stop = Tally(), threading.Event()
+            workers = [threading.Thread(target=non_reader, args=(url, stop, tally), daemon=True)
+                       for _ in range(args.non_readers)]
+            for thread in workers:
+                thread.start()
+            samples = []
+            start = time.monotonic()
+            while time.monotonic() - start < args.duration:
+                samples.append((time.monotonic() - start, figures(server.pid)[1]))
+                time.sleep(0.5)
+            stop.set()
+            for thread in workers:
+                thread.join(15)
+            after = figures(server.pid)[1]
+        finally:
+            server.terminate()
+            server.wait(30)
+            if server.stdout is not None:
+                server.stdout.close()
+    peak = max(rss for _, rss in samples)
+    growth = peak - baseline
+    print(f"soak: {args.duration:.0f} s, {args.non_readers} clients that never read, "
+          f"commands at ~25/s each ({', '.join(MIX)}), after importing a ~300 KB run")
+    print(", ".join(f"{k}: {v:,}" for k, v in sorted(tally.counts.items())))
+    print()
+    print("| t (s) | RSS (MB) |")
+    print("| ---: | ---: |")
+    for t, rss in samples[:: max(1, len(samples) // 12)]:
+        print(f"| {t:.0f} | {rss:.1f} |")
+    print()
+    print("| figure | value | goal | ratio |")
+    print("| --- | ---: | ---: | ---: |")
+    print(f"| RSS growth, baseline {baseline:.1f} MB to peak {peak:.1f} MB | {growth:.1f} MB | "
+          f"<= {GROWTH_GOAL_MB:g} MB | {GROWTH_GOAL_MB / max(growth, 0.1):.2f} |")
+    print(f"| RSS after the clients left | {after:.1f} MB | | |")
+    return 0 if growth <= GROWTH_GOAL_MB else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of churn")
     parser.add_argument("--clients", type=int, default=20, help="clients at once")
     parser.add_argument("--grace", type=float, default=5.0, help="server's grace period (s)")
+    parser.add_argument("--non-readers", type=int, default=0, metavar="N",
+                        help="instead: N clients that send commands and never read")
     args = parser.parse_args()
+    if args.non_readers:
+        return soak_non_readers(args)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from app.engine import Trainer
+from app.engine import Shape, Trainer
 from app.engine.gradcheck import STEP, TOLERANCE, check_gradient
 
 from .common import (
@@ -26,7 +26,7 @@ def add_parser(commands: Any) -> None:
     """Register the `check` command."""
     parser = commands.add_parser(
         "check", help="compare the analytic gradient with central finite differences",
-        description="Gradient of the loss (mean of ½e² over the 4 patterns) for every "
+        description="Gradient of the loss (mean of ½e² over the patterns) for every "
         f"weight, by backpropagation and by central differences (h = {STEP:g}·max(1, |w|)). "
         f"Exits 0 when they agree within {TOLERANCE:g}, 1 when not.",
     )
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{network_name(config)} {config.activation} net on {config.problem}, "
           f"loss {number(trainer.loss(), 8)}")
     print(f"{'weight':<22} {'analytic ∂L/∂w':>16} {'numeric':>16} {'|difference|':>12}")
-    labels = _labels(shape.layer_shapes)
+    labels = _labels(shape)
     for label, a, n in zip(labels, result.analytic, result.numeric, strict=True):
         print(f"{label:<22} {a:>16.9g} {n:>16.9g} {abs(a - n):>12.3g}")
     verdict = "agree" if result.ok else "DISAGREE"
@@ -72,12 +72,13 @@ def run(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
-def _labels(layer_shapes: list[tuple[int, int]]) -> list[str]:
+def _labels(shape: Shape) -> list[str]:
     """'layer 0 neuron 1 bias' etc., in the flat weight order."""
+    layer_shapes = shape.layer_shapes
     labels = []
     for layer, (rows, cols) in enumerate(layer_shapes):
         for j in range(rows):
             for i in range(cols):
-                source = "bias" if i == cols - 1 else f"in {i}"
+                source = "bias" if shape.bias and i == cols - 1 else f"in {i}"
                 labels.append(f"layer {layer} neuron {j} {source}")
     return labels

@@ -69,10 +69,18 @@ def add_network_options(parser: argparse.ArgumentParser, training: bool = True) 
     """The options that make a TrainingConfig (ranges are checked against SETTINGS)."""
     parser.add_argument("--problem", default=SETTINGS["problem"]["default"],
                         help="the Boolean function to learn: xor (default), xnor, and, or, "
-                        "nand, nor, ... (all 16 two-input functions)")
+                        "nand, nor, ... (all 16 two-input functions), or simplest: the "
+                        "derivation's one signal s and one desired response d, on a 1-1-1 net "
+                        "without biases unless --hidden or --bias say otherwise")
     parser.add_argument("--hidden", default=None, metavar="N[,N[,N]]",
                         help="neurons per hidden layer, front to back: 2 (default) or e.g. 3,2; "
                         "with --weights, taken from the file when omitted")
+    parser.add_argument("--bias", action=argparse.BooleanOptionalAction, default=None,
+                        help="every neuron has a bias weight (default: yes; simplest: no)")
+    parser.add_argument("--s", type=finite, default=None, metavar="S",
+                        help="simplest: the signal s, -10 to 10 (default 1)")
+    parser.add_argument("--d", type=finite, default=None, metavar="D",
+                        help="simplest: the desired response d, -1 to 1 (default 0)")
     parser.add_argument("--activation", default=SETTINGS["activation"]["default"],
                         help="sigmoid (default) or tanh")
     parser.add_argument("--init-range", type=finite, default=SETTINGS["init_range"]["default"],
@@ -95,7 +103,8 @@ def add_start_options(parser: argparse.ArgumentParser) -> None:
                        help="seed of the initial weights (default 1)")  # as not given
     start.add_argument("--weights", type=Path, metavar="FILE",
                        help="JSON file of exact initial weights: a list of layers from input to "
-                       "output, each a list of neuron rows, bias last (as --json prints them)")
+                       "output, each a list of neuron rows, bias last if any (as --json "
+                       "prints them)")
 
 
 def config_from(args: argparse.Namespace, hidden: tuple[int, ...] | None = None,
@@ -109,7 +118,8 @@ def config_from(args: argparse.Namespace, hidden: tuple[int, ...] | None = None,
     elif args.hidden is not None:
         values["hidden"] = _hidden(args.hidden)
     for option, name in (("eta", "eta"), ("momentum", "alpha"), ("mode", "mode"),
-                         ("seed", "seed"), ("sampling", "sampling")):
+                         ("seed", "seed"), ("sampling", "sampling"), ("bias", "bias"),
+                         ("s", "s"), ("d", "d")):
         if getattr(args, option, None) is not None:
             values[name] = getattr(args, option)
     values.update(extra)
@@ -144,12 +154,13 @@ def _option_message(error: FieldError) -> str:
 
 
 def read_weights(path: Path, hidden: str | None) -> tuple[list, tuple[int, ...]]:
-    """The initial weights in FILE and the hidden layout they fit.
+    """The initial weights in FILE and the hidden layout they are for.
 
     The file holds the nested lists (layers of neuron rows, bias last), or an object
     with a "weights" field such as `train --json` prints. Without --hidden the layout
-    is read off the file (the rows of each layer but the last); with it, the file
-    must fit it. UsageError says what is wrong, naming the file.
+    is read off the file (the rows of each layer but the last). Whether the weights
+    fit the net is checked once the settings are known (`config_and_weights`).
+    UsageError says what is wrong, naming the file.
     """
     try:
         text = path.read_text(encoding="utf-8")
@@ -167,16 +178,15 @@ def read_weights(path: Path, hidden: str | None) -> tuple[list, tuple[int, ...]]
         raise UsageError(f"--weights: {path} needs a list of layers, each a list of neuron rows")
     layout = tuple(_hidden(hidden)) if hidden is not None else tuple(len(x) for x in data[:-1])
     try:
-        shape = Shape.from_hidden(layout)
-        shape.flatten(data)
+        Shape.from_hidden(layout)
     except ValueError as error:
         raise UsageError(f"--weights: {path}: {error}") from None
     return data, layout
 
 
 def network_name(config: TrainingConfig) -> str:
-    """The net's shape as people write it: 2-2-1, 2-3-2-1."""
-    return "-".join(str(n) for n in (2, *config.hidden, 1))
+    """The net's shape as people write it: 2-2-1, 2-3-2-1, 1-1-1."""
+    return Shape.of(config).name
 
 
 def jsonable(value: Any) -> Any:
@@ -242,4 +252,10 @@ def config_and_weights(args: argparse.Namespace) -> tuple[TrainingConfig, list |
     weights = hidden = None
     if args.weights is not None:
         weights, hidden = read_weights(args.weights, args.hidden)
-    return config_from(args, hidden=hidden), weights
+    config = config_from(args, hidden=hidden)
+    if weights is not None:
+        try:
+            Shape.of(config).flatten(weights)
+        except ValueError as error:
+            raise UsageError(f"--weights: {args.weights}: {error}") from None
+    return config, weights

@@ -7,6 +7,7 @@ runs, so `train`, `check` and `sweep` start fast and work without it.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import re
 from typing import Any
 
@@ -28,6 +29,12 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--open", action="store_true", help="open the page in a browser")
     parser.add_argument("--message-queue", default=None, metavar="URL",
                         help="message queue joining several servers, e.g. redis://localhost:6379")
+    parser.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
+                        help="a Host name the server answers to besides localhost and this "
+                        "machine's names and addresses (repeatable; '*' for any)")
+    parser.add_argument("--proxy", type=whole(0, 10), default=None, metavar="N",
+                        help="trust the forwarded headers of N reverse proxies in front "
+                        "(default: TRUST_PROXY, else 0)")
     parser.add_argument("--database", default=None, metavar="FILE",
                         help="SQLite file sessions and rooms are saved to (default: "
                         "sessions.sqlite3 in the instance folder)")
@@ -55,11 +62,21 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"--message-queue: need a URL such as redis://localhost:6379, got {queue!r}"
         )
+    if queue is not None and queue.startswith(("redis://", "rediss://", "unix://")) \
+            and importlib.util.find_spec("redis") is None:
+        raise UsageError("--message-queue: a Redis queue needs the redis package, an extra: "
+                         "pip install 'backprop-xor[redis]'")
     try:
         from app.web.server import serve
     except ImportError as error:
         raise ServerMissing(f"the web server cannot be loaded: {error}") from None
-    options = {"host": host, "port": port, "open_browser": open_browser, "message_queue": queue}
+    names = list(getattr(args, "allowed_host", None) or [])
+    for name in names:
+        if not name or any(c.isspace() or c in "/@" for c in name):
+            raise UsageError(f"--allowed-host: need a host name such as class.example.org, "
+                             f"got {name!r}")
+    options = {"host": host, "port": port, "open_browser": open_browser, "message_queue": queue,
+               "allowed_hosts": tuple(names), "proxies": getattr(args, "proxy", None)}
     database = getattr(args, "database", None)
     if database is not None:
         if not database.strip():

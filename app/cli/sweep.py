@@ -33,7 +33,8 @@ def add_parser(commands: Any) -> None:
     parser = commands.add_parser(
         "sweep", help="train K nets from K seeds at once; count the stuck ones",
         description="Train K networks from the seeds S, S+1, ..., S+K-1 side by side, each "
-        "until it converges (|e| < 0.1 on every pattern in an epoch) or N epochs pass. "
+        "until it converges (after an epoch, with the weights as they are then, every "
+        "pattern's |e| < 0.1; epochs to converge count that epoch, from 1) or N epochs pass. "
         "Trains on the 4 patterns.",
     )
     add_network_options(parser)

@@ -11,7 +11,7 @@ import argparse
 import time
 from typing import Any
 
-from app.engine import PATTERNS, Trainer
+from app.engine import Trainer
 
 from .common import (
     MAX_EPOCHS,
@@ -47,7 +47,8 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--loss-every", type=whole(0, MAX_EPOCHS), default=0, metavar="K",
                         help="record the loss every K epochs (default 0: only the final loss)")
     parser.add_argument("--stop-on-convergence", action="store_true",
-                        help="stop at the first epoch with |e| < 0.1 on every pattern")
+                        help="stop once converged: after an epoch, with the weights as they "
+                        "are then, every pattern's |e| < 0.1")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object: epochs, loss, weights, elapsed_s, "
                         "epochs_per_second, ...")
@@ -122,16 +123,18 @@ def _print_summary(report: dict[str, Any], config: Any) -> None:
     if report["status"] == "diverged":
         print("status: diverged (weights are no longer finite numbers)")
     elif report["converged_epoch"] is not None:
-        print(f"status: converged at epoch {report['converged_epoch']:,} "
-              f"(first epoch with |e| < 0.1 on every pattern)")
+        print(f"status: converged after epoch {report['converged_epoch']:,} "
+              f"(every pattern's |e| < 0.1 with the weights after it)")
     else:
         print("status: not converged (some pattern still has |e| >= 0.1)")
-    print(f"loss (mean of ½e² over the 4 patterns): {number(report['loss'], 8)}")
-    print("  s      d  r           e")
-    for (s0, s1), row in zip(PATTERNS.tolist(), report["truth_table"], strict=True):
-        print(f"  {s0:.0f} {s1:.0f}    {row['d']:.0f}  {number(row['r']):<10}  "
+    print(f"loss (mean of ½e² over the patterns): {number(report['loss'], 8)}")
+    print(f"  {'s':<10} {'d':<6} {'r':<11} e")
+    for row in report["truth_table"]:
+        signal = " ".join(number(x, 4) for x in row["s"])
+        print(f"  {signal:<10} {number(row['d'], 4):<6} {number(row['r']):<11} "
               f"{number(row['e'])}")
-    print("weights (per layer: neuron rows, inputs then bias):")
+    print("weights (per layer: neuron rows, inputs then bias)" if config.bias
+          else "weights (per layer: neuron rows, inputs; no biases):")
     layers = report["weights"]
     for index, layer in enumerate(layers):
         name = "output" if index == len(layers) - 1 else f"hidden {index + 1}"

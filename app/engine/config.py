@@ -16,15 +16,16 @@ from .activations import ACTIVATION_NAMES
 from .checks import finite_number, whole_number
 from .errors import FieldError, shown
 from .network import MAX_HIDDEN_LAYERS, MAX_NEURONS
-from .problems import PROBLEM_NAMES
+from .problems import PROBLEM_NAMES, SIMPLEST, input_count
 
 MAX_SEED = 2**32 - 1
 
-#: name -> description; "kind" is one of choice, number, integer, layout.
+#: name -> description; "kind" is one of choice, number, integer, layout, switch (true/false).
 SETTINGS: dict[str, dict[str, Any]] = {
     "problem": {
         "kind": "choice", "choices": list(PROBLEM_NAMES), "default": "xor",
-        "label": "Problem", "help": "The Boolean function of the two inputs to learn.",
+        "label": "Problem", "help": "The Boolean function of the two inputs to learn, or "
+        "simplest: the derivation's one signal s and one desired response d.",
     },
     "hidden": {
         "kind": "layout", "default": [2], "min_layers": 1, "max_layers": MAX_HIDDEN_LAYERS,
@@ -58,10 +59,29 @@ SETTINGS: dict[str, dict[str, Any]] = {
     },
     "sampling": {
         "kind": "choice", "choices": ["patterns", "random"], "default": "patterns",
-        "label": "Inputs", "help": "patterns: the 4 corners; random: the 1996 applet's random "
-        "points in the unit square, target from the rounded inputs.",
+        "label": "Inputs", "help": "patterns: the problem's patterns; random: the 1996 applet's "
+        "random points in the unit square, target from the rounded inputs (two-input "
+        "problems only).",
+    },
+    "bias": {
+        "kind": "switch", "default": True,
+        "label": "Biases", "help": "Each neuron has a bias weight, whose input is the constant 1 "
+        "(the derivation's simplest case has none).",
+    },
+    "s": {
+        "kind": "number", "default": 1.0, "min": -10.0, "max": 10.0, "symbol": "s",
+        "label": "Signal s", "help": "The simplest case's one input (-10 to 10).",
+    },
+    "d": {
+        "kind": "number", "default": 0.0, "min": -1.0, "max": 1.0, "symbol": "d",
+        "label": "Desired response d", "help": "The simplest case's one target (-1 to 1; "
+        "sigmoid reaches 0 to 1 only).",
     },
 }
+
+#: What choosing the problem `simplest` sets, unless the same change sets it too; leaving
+#: it for a Boolean problem turns biases back on. The derivation's own net: s -> v -> w -> r.
+SIMPLEST_PRESET: dict[str, Any] = {"hidden": [1], "bias": False, "sampling": "patterns"}
 
 
 def check_setting(name: str, value: Any) -> Any:
@@ -77,6 +97,10 @@ def check_setting(name: str, value: Any) -> Any:
         return value
     if kind == "layout":
         return _layout(name, spec, value)
+    if kind == "switch":
+        if not isinstance(value, bool):
+            raise FieldError(name, f"{name}: need true or false, got {shown(value)}")
+        return value
     if kind == "integer":
         if isinstance(value, float) and value.is_integer():  # 2.0 from a number field is 2
             value = int(value)
@@ -120,6 +144,9 @@ class TrainingConfig:
     init_range: float = 1.0
     seed: int = 1
     sampling: str = "patterns"
+    bias: bool = True
+    s: float = 1.0
+    d: float = 0.0
 
     def __post_init__(self) -> None:
         for name in SETTINGS:
@@ -127,12 +154,19 @@ class TrainingConfig:
             if name == "hidden":
                 value = tuple(value)
             object.__setattr__(self, name, value)
+        if self.sampling == "random" and input_count(self.problem) != 2:
+            raise FieldError("sampling", f"sampling: random samples are points of the unit "
+                             f"square, for the two-input problems, not {self.problem}")
 
     @classmethod
     def from_dict(
         cls, values: Mapping[str, Any], base: TrainingConfig | None = None
     ) -> TrainingConfig:
         """A config from `values` over `base` (defaults if None); unknown names are errors.
+
+        Choosing the problem `simplest` also sets `SIMPLEST_PRESET` (hidden [1], no
+        biases) unless `values` sets those too; choosing a Boolean problem after it
+        turns biases back on (unless `values` says otherwise).
 
         Raises FieldError naming the setting (the field is "" when `values` is not an
         object at all: the caller knows its name, `error.under(name)`).
@@ -143,7 +177,12 @@ class TrainingConfig:
             if name not in SETTINGS:
                 raise FieldError(str(name), f"{name}: not a setting (settings: "
                                  f"{', '.join(SETTINGS)})")
-        merged = (base or cls()).to_dict()
+        base = base or cls()
+        merged = base.to_dict()
+        problem = values.get("problem", base.problem)
+        if problem != base.problem and SIMPLEST in (problem, base.problem):
+            preset = SIMPLEST_PRESET if problem == SIMPLEST else {"bias": True}
+            merged.update({k: v for k, v in preset.items() if k not in values})
         merged.update(values)
         return cls(**merged)
 

@@ -4,13 +4,14 @@ Net k starts from `initial_weights(shape, seed + k, init_range)`, exactly the
 weights `Trainer(TrainingConfig(..., seed=seed + k))` starts from, so any net of a
 sweep can be replayed step by step on the page. All K nets train at once in one
 compiled call (`kernels_for(...).train_many`, parallel over the cores), each
-stopping at its convergence: the first epoch whose training pass saw |e| < 0.1 on
-every pattern (`kernels.CONVERGENCE_ERROR`, the trainer's criterion). A net that
+stopping at its convergence: the first epoch after whose pass, with the weights as
+they are then, every pattern has |e| < 0.1 (`status.CONVERGENCE_ERROR`, the
+trainer's and the truth table's criterion). A net that
 has not converged within the epoch budget is *stuck*: with XOR, η = 0.5 and
 initial weights in [-1, 1], about one net in five is still stuck after 20,000
-epochs (measured by `tests/engine/test_ensemble.py` and `bench/engine.py`).
+epochs (measured by `tests/engine/test_engine_ensemble.py` and `bench/engine.py`).
 
-The sweep trains on the 4 canonical patterns only: the 1996 random sampling would
+The sweep trains on the problem's patterns only: the 1996 random sampling would
 need its own stream of samples per net (K × epochs × 4 inputs), so a config with
 `sampling="random"` is refused with a FieldError naming the setting.
 """
@@ -29,7 +30,7 @@ from .config import MAX_SEED, TrainingConfig
 from .errors import FieldError
 from .kernels import CONVERGED, DIVERGED, kernels_for
 from .network import Shape, initial_weights
-from .problems import PATTERNS, targets
+from .problems import patterns
 from .status import CONVERGED_STATE, DIVERGED_STATE, TRAINING
 
 #: Largest ensemble `sweep` accepts (memory is K × weights × 8 bytes, time is the limit).
@@ -50,11 +51,11 @@ class NetResult:
     final_weights: np.ndarray
     """Its weights when it stopped (at convergence or after the epoch budget)."""
     final_loss: float
-    """Mean over the 4 patterns of l = ½e², with the final weights."""
+    """Mean over the patterns of l = ½e², with the final weights."""
     epochs: int
     """Epochs trained (it stops at convergence)."""
     epochs_to_converge: int | None
-    """Epochs trained up to and including the first converged epoch; None if none."""
+    """The epoch (counted from 1) after which it was judged converged; None if never."""
     status: str
     """The trainer's states: "converged", "training" (ran out of epochs) or "diverged"."""
 
@@ -141,7 +142,7 @@ class SweepResult:
 
         A diverged net's loss may be nan: callers writing strict JSON replace it.
         """
-        shape = Shape.from_hidden(self.config.hidden)
+        shape = Shape.of(self.config)
         settings = self.config.to_dict()
         settings["seed"] = self.seed
         return {
@@ -166,8 +167,8 @@ class SweepResult:
 def check_sweep(config: TrainingConfig, nets: int, epochs: int, seed: int) -> None:
     """Raise FieldError naming the first bad argument of a sweep."""
     if config.sampling != "patterns":
-        raise FieldError("sampling", "sampling: the sweep trains on the 4 patterns only, not "
-                         "random samples")
+        raise FieldError("sampling", "sampling: the sweep trains on the problem's patterns "
+                         "only, not random samples")
     whole_number(nets, "nets", 1, MAX_NETS)
     whole_number(epochs, "epochs", 0)
     whole_number(seed, "seed", 0, MAX_SEED + 1 - int(nets))  # the last net's seed is a seed
@@ -175,7 +176,7 @@ def check_sweep(config: TrainingConfig, nets: int, epochs: int, seed: int) -> No
 
 def starting_weights(config: TrainingConfig, nets: int, seed: int) -> np.ndarray:
     """Row k: the initial weights of the trainer with seed `seed + k` (flat)."""
-    shape = Shape.from_hidden(config.hidden)
+    shape = Shape.of(config)
     rows = [initial_weights(shape, seed + k, config.init_range) for k in range(nets)]
     return np.array(rows).reshape(nets, shape.weight_count)
 
@@ -192,7 +193,7 @@ def net_results(seed: int, start: np.ndarray, final: np.ndarray, done: np.ndarra
             final_weights=final[k],
             final_loss=float(final_loss[k]),
             epochs=int(done[k]),
-            epochs_to_converge=int(converged[k]) + 1 if converged[k] >= 0 else None,
+            epochs_to_converge=int(converged[k]) if converged[k] > 0 else None,
             status=names.get(int(status[k]), TRAINING),
         )
         for k in range(len(done))
@@ -210,9 +211,10 @@ def sweep(config: TrainingConfig, nets: int, epochs: int, seed: int) -> SweepRes
     """
     check_sweep(config, nets, epochs, seed)
     nets, epochs, seed = int(nets), int(epochs), int(seed)
-    kernels = kernels_for(Shape.from_hidden(config.hidden).sizes)
+    shape = Shape.of(config)
+    kernels = kernels_for(shape.sizes, shape.bias)
     code = ACTIVATION_CODES[config.activation]
-    desired = targets(config.problem)
+    signals, desired = patterns(config)
     start = starting_weights(config, nets, seed)
 
     def train(weights: np.ndarray, budget: int) -> tuple[np.ndarray, ...]:
@@ -221,7 +223,7 @@ def sweep(config: TrainingConfig, nets: int, epochs: int, seed: int) -> SweepRes
         status = np.zeros(count, dtype=np.int64)
         converged = np.zeros(count, dtype=np.int64)
         final_loss = np.zeros(count)
-        kernels.train_many(weights, code, config.eta, config.alpha, config.batch, PATTERNS,
+        kernels.train_many(weights, code, config.eta, config.alpha, config.batch, signals,
                            desired, budget, done, status, converged, final_loss)
         return done, status, converged, final_loss
 

@@ -20,7 +20,7 @@ import numpy as np
 from .checks import whole_number
 from .config import TrainingConfig
 from .kernels import DIVERGED, Kernels
-from .problems import PATTERNS, sample
+from .problems import sample
 from .status import CONVERGED_STATE, DIVERGED_STATE, TRAINING
 from .trace import PatternTrace
 
@@ -48,7 +48,8 @@ class Chunk:
     status: int
     """The kernel's status code (`kernels.TRAINED`, `CONVERGED`, `DIVERGED`)."""
     converged: int
-    """The first converged epoch of the chunk (from 0), -1 if none."""
+    """-1: not converged at the end; 0: converged before the chunk and still; k > 0: judged
+    converged after the chunk's k-th epoch (and still at its end)."""
     loss_epochs: list[int]
     losses: list[float]
 
@@ -56,13 +57,14 @@ class Chunk:
 def train_chunk(kernels: Kernels, config: TrainingConfig, code: int, w: np.ndarray,
                 dw: np.ndarray, acc: np.ndarray, rng: np.random.Generator,
                 inputs: np.ndarray, desired: np.ndarray, offset: int, epochs: int,
-                loss_every: int, stop: bool, patterns: np.ndarray,
+                loss_every: int, converged_before: bool, stop: bool, patterns: np.ndarray,
                 targets: np.ndarray) -> Chunk:
     """Train `epochs` whole epochs from pattern 0 of epoch `offset`, in place (w, dw, acc).
 
     `inputs`/`desired`: this epoch's samples (random sampling) or the patterns. The
     loss on `patterns` is recorded after every epoch whose count is a multiple of
-    `loss_every` (0: never); `stop` ends the chunk at the first converged epoch.
+    `loss_every` (0: never); convergence is judged after every epoch on the patterns
+    (`compiled.train_epochs`); `stop` ends the chunk when the net becomes converged.
     """
     if config.sampling == "random":
         # this epoch's samples are drawn already; later ones continue the same stream
@@ -72,8 +74,9 @@ def train_chunk(kernels: Kernels, config: TrainingConfig, code: int, w: np.ndarr
         desired = np.concatenate([desired, more_d])
     loss_out = np.empty(epochs // loss_every + 1 if loss_every else 0)
     done, status, converged = kernels.train(
-        w, dw, acc, code, config.eta, config.alpha, config.batch, inputs, desired, epochs,
-        stop, loss_every, offset, loss_out, patterns, targets,
+        w, dw, acc, code, config.eta, config.alpha, config.batch, config.sampling == "random",
+        inputs, desired, epochs, converged_before, stop, loss_every, offset, loss_out, patterns,
+        targets,
     )
     loss_epochs: list[int] = []
     losses: list[float] = []
@@ -106,6 +109,7 @@ class FastRun:
     converged_epoch: int | None
     inputs: np.ndarray
     desired: np.ndarray
+    patterns: np.ndarray
     targets: np.ndarray
     _remember: Callable[[], None]
     _advance_phase: Callable[[], PatternTrace]
@@ -142,16 +146,18 @@ class FastRun:
             size = min(epochs, RANDOM_CHUNK) if self.config.sampling == "random" else epochs
             chunk = train_chunk(self.kernels, self.config, self.code, self.w, self.dw, self.acc,
                                 self.rng, self.inputs, self.desired, self.epoch, size,
-                                loss_every, stop_on_convergence, PATTERNS, self.targets)
+                                loss_every, self.status == CONVERGED_STATE,
+                                stop_on_convergence, self.patterns, self.targets)
             loss_epochs.extend(chunk.loss_epochs)
             losses.extend(chunk.losses)
             offset = self.epoch
             self.epoch += chunk.done
-            if chunk.converged >= 0 and self.converged_epoch is None and self.status == TRAINING:
-                self.converged_epoch = offset + chunk.converged
-                self.status = CONVERGED_STATE
             if chunk.status == DIVERGED:
                 self.status = DIVERGED_STATE
+            elif chunk.converged > 0:
+                self.status, self.converged_epoch = CONVERGED_STATE, offset + chunk.converged
+            elif chunk.converged < 0:
+                self.status, self.converged_epoch = TRAINING, None
             if self.config.sampling == "random":
                 self._new_epoch_inputs()
             epochs -= size

@@ -1,6 +1,6 @@
 """Gradient check: the backpropagated gradient against central finite differences.
 
-The analytic gradient is `Trainer.gradient()`: ∂L/∂w = mean over the 4 patterns
+The analytic gradient is `Trainer.gradient()`: ∂L/∂w = mean over the patterns
 of -δ·x, the derivation's "local gradient times unweighted input". The numeric one
 perturbs each weight alone and measures the loss L (mean of l = ½e²) on both sides:
 

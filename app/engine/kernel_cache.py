@@ -26,7 +26,7 @@ from pathlib import Path
 import numba
 
 #: The engine's files whose code is compiled into the kernels.
-SOURCES = ("kernels.py", "activations.py")
+SOURCES = ("kernels.py", "compiled.py", "activations.py", "status.py")
 
 PREFIX = "kernels-"
 

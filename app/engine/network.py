@@ -1,21 +1,25 @@
 """A feed-forward network as plain data: layer sizes and one flat vector of weights.
 
 Layer l's weights form a matrix with one row per neuron and one column per input,
-the bias weight last (its input is the constant 1). All layers are stored back to
+then, when the net has biases, the bias weight last (its input is the constant 1).
+All layers are stored back to
 back in one flat float64 vector so compiled kernels can walk them; `layers()` hands
 out matrix views into it. In the 2-2-1 net, layer 0 holds the hidden weights v and
-layer 1 the output weights w of the derivation.
+layer 1 the output weights w of the derivation; the simplest case (1-1-1, no
+biases) has [[[v]], [[w]]].
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from .checks import finite_number
 from .errors import FieldError, shown
+from .problems import input_count
 
 INPUTS = 2
 OUTPUTS = 1
@@ -38,14 +42,27 @@ def check_hidden(hidden: Sequence[int]) -> tuple[int, ...]:
 
 @dataclass(frozen=True)
 class Shape:
-    """Neuron counts per layer, input first: (2, 2, 1) for the default 2-2-1 net."""
+    """Neuron counts per layer, input first: (2, 2, 1) for the default 2-2-1 net; and
+    whether every neuron has a bias weight."""
 
     sizes: tuple[int, ...]
+    bias: bool = True
 
     @classmethod
-    def from_hidden(cls, hidden: Sequence[int]) -> Shape:
-        """The shape 2-h1-...-1 for a validated hidden layout."""
-        return cls((INPUTS, *check_hidden(hidden), OUTPUTS))
+    def from_hidden(cls, hidden: Sequence[int], inputs: int = INPUTS,
+                    bias: bool = True) -> Shape:
+        """The shape inputs-h1-...-1 for a validated hidden layout."""
+        return cls((int(inputs), *check_hidden(hidden), OUTPUTS), bool(bias))
+
+    @classmethod
+    def of(cls, config: Any) -> Shape:
+        """The shape a `TrainingConfig` trains: its problem's inputs, hidden layers, biases."""
+        return cls.from_hidden(config.hidden, input_count(config.problem), config.bias)
+
+    @property
+    def name(self) -> str:
+        """The shape as people write it: 2-2-1, 2-3-2-1, 1-1-1."""
+        return "-".join(str(n) for n in self.sizes)
 
     @property
     def hidden(self) -> tuple[int, ...]:
@@ -54,12 +71,13 @@ class Shape:
 
     @property
     def layer_shapes(self) -> list[tuple[int, int]]:
-        """(neurons, inputs + 1) of each weight layer, front to back."""
-        return [(self.sizes[i + 1], self.sizes[i] + 1) for i in range(len(self.sizes) - 1)]
+        """(neurons, inputs + bias) of each weight layer, front to back."""
+        extra = int(self.bias)
+        return [(self.sizes[i + 1], self.sizes[i] + extra) for i in range(len(self.sizes) - 1)]
 
     @property
     def weight_count(self) -> int:
-        """Number of weights, biases included."""
+        """Number of weights, biases included (when the net has them)."""
         return sum(n * m for n, m in self.layer_shapes)
 
     @property
@@ -92,7 +110,7 @@ class Shape:
         layer_shapes = self.layer_shapes
         if not isinstance(layers, list | tuple) or len(layers) != len(layer_shapes):
             raise FieldError(name, f"{name}: need {len(layer_shapes)} layers for shape "
-                             f"{'-'.join(map(str, self.sizes))}, got {shown(layers)}")
+                             f"{self.name}, got {shown(layers)}")
         parts = []
         for i, (layer, (rows, cols)) in enumerate(zip(layers, layer_shapes, strict=True)):
             if not isinstance(layer, list | tuple) or len(layer) != rows:
@@ -102,9 +120,13 @@ class Shape:
                 if not isinstance(row, list | tuple) or len(row) != cols:
                     raise FieldError(
                         f"{name}[{i}][{j}]", f"{name}[{i}][{j}]: layer {i} row {j} needs {cols} "
-                        f"numbers ({cols - 1} inputs and the bias last), got {shown(row)}")
+                        f"numbers ({self._columns(i)}), got {shown(row)}")
                 parts.extend(finite_number(x, f"{name}[{i}][{j}][{k}]") for k, x in enumerate(row))
         return np.array(parts, dtype=np.float64)
+
+    def _columns(self, layer: int) -> str:
+        inputs = self.sizes[layer]
+        return f"{inputs} inputs and the bias last" if self.bias else f"{inputs} inputs, no bias"
 
     def nest(self, flat: np.ndarray) -> list[list[list[float]]]:
         """Nested lists (layers of neuron rows, bias last) from a flat weight vector."""

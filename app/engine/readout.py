@@ -15,7 +15,6 @@ from .activations import sigma_prime
 from .config import TrainingConfig
 from .kernels import Kernels
 from .network import Shape
-from .problems import PATTERNS
 from .status import CONVERGENCE_ERROR
 from .steps import flat
 from .trace import trace_pattern
@@ -29,16 +28,17 @@ class ReadOut:
     kernels: Kernels
     code: int
     w: np.ndarray
+    patterns: np.ndarray
     targets: np.ndarray
     layers: list[np.ndarray]
 
     def loss(self) -> float:
-        """Mean over the 4 patterns of l = ½e², with the current weights."""
-        return float(self.kernels.loss(self.w, self.code, PATTERNS, self.targets))
+        """Mean over the patterns of l = ½e², with the current weights."""
+        return float(self.kernels.loss(self.w, self.code, self.patterns, self.targets))
 
     def responses(self) -> np.ndarray:
-        """The response r for each of the 4 patterns, with the current weights."""
-        return self.outputs_over(PATTERNS)[:, -1]
+        """The response r for each pattern, with the current weights."""
+        return self.outputs_over(self.patterns)[:, -1]
 
     def outputs_over(self, inputs: np.ndarray) -> np.ndarray:
         """Every neuron's output (inputs first, response last) for each row of `inputs`."""
@@ -47,18 +47,30 @@ class ReadOut:
         self.kernels.outputs_over(self.w, self.code, inputs, result)
         return result
 
+    def errors(self) -> np.ndarray:
+        """e = d - r for each pattern, with the current weights."""
+        return self.targets - self.responses()
+
+    def all_close(self) -> bool:
+        """The convergence test on the current weights: every pattern's |e| < 0.1.
+
+        The truth table's `close` column, all true; the kernels judge the same
+        numbers (the same compiled forward pass) after every epoch.
+        """
+        return bool(np.all(np.abs(self.errors()) < CONVERGENCE_ERROR))
+
     def truth_table(self) -> list[dict[str, Any]]:
-        """Per canonical pattern: s, d, r, e = d - r, whether |e| < 0.1, and σ' per neuron.
+        """Per pattern: s, d, r, e = d - r, whether |e| < 0.1 (`close`), and σ' per neuron.
 
         `slopes` holds each layer's σ' from its outputs (h(1-h) per hidden layer, then
         [r(1-r)]; 1-y² for tanh): near 0 the neuron is saturated and its δ vanishes
         (`activations.SATURATED_BELOW`).
         """
         rows = []
-        every = self.outputs_over(PATTERNS)
+        every = self.outputs_over(self.patterns)
         bounds = np.cumsum(self.shape.sizes)
         code = self.code
-        for s, d, neurons in zip(PATTERNS.tolist(), self.targets.tolist(), every.tolist(),
+        for s, d, neurons in zip(self.patterns.tolist(), self.targets.tolist(), every.tolist(),
                                  strict=True):
             r = neurons[-1]
             e = d - r
@@ -68,12 +80,12 @@ class ReadOut:
         return rows
 
     def gradient(self) -> np.ndarray:
-        """∂L/∂w of the loss L = mean of ½e² over the 4 patterns: mean of -δ·x (flat)."""
+        """∂L/∂w of the loss L = mean of ½e² over the patterns: mean of -δ·x (flat)."""
         layers = [m.tolist() for m in self.layers]
         total = np.zeros_like(self.w)
         with np.errstate(all="ignore"):  # diverged weights give nan, never a warning
-            for s, d in zip(PATTERNS.tolist(), self.targets.tolist(), strict=True):
+            for s, d in zip(self.patterns.tolist(), self.targets.tolist(), strict=True):
                 t = trace_pattern(layers, layers, None, s, d, self.config.activation, 0.0, 0.0,
-                                  0, 0, apply_batch=False)
+                                  0, 0, apply_batch=False, bias=self.shape.bias)
                 total += np.array(flat(t.gradient))
-            return total / 4.0
+            return total / len(self.patterns)

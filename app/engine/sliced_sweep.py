@@ -21,7 +21,7 @@ from .config import TrainingConfig
 from .ensemble import SweepResult, check_sweep, net_results, starting_weights
 from .kernels import CONVERGED, DIVERGED, kernels_for
 from .network import Shape
-from .problems import PATTERNS, targets
+from .problems import patterns
 
 #: The histogram's bins are equal on a log scale, from epochs / LOG_SPAN up to epochs.
 LOG_SPAN = 1000
@@ -56,7 +56,7 @@ class FinishedNets:
     converged_at: np.ndarray
     """Epochs trained up to the first converged epoch, NaN for a net that never converged."""
     final_loss: np.ndarray
-    """Mean of l = ½e² over the 4 patterns with the final weights (NaN: diverged)."""
+    """Mean of l = ½e² over the patterns with the final weights (NaN: diverged)."""
 
     def counts(self) -> dict[str, int]:
         """How many finished, converged, got stuck (diverged included), diverged."""
@@ -90,9 +90,10 @@ class SlicedSweep:
         check_sweep(config, nets, epochs, seed)
         self.config = config
         self.nets, self.epochs, self.seed = int(nets), int(epochs), int(seed)
-        self._kernels = kernels_for(Shape.from_hidden(config.hidden).sizes)
+        shape = Shape.of(config)
+        self._kernels = kernels_for(shape.sizes, shape.bias)
         self._code = ACTIVATION_CODES[config.activation]
-        self._desired = targets(config.problem)
+        self._signals, self._desired = patterns(config)
         self.initial = starting_weights(config, self.nets, self.seed)
         self.weights = self.initial.copy()
         self._dws = np.zeros_like(self.weights)
@@ -120,8 +121,8 @@ class SlicedSweep:
         began = time.perf_counter()
         finished, trained = self._kernels.train_in_turn(
             self.weights, self._dws, self._accs, self._code, self.config.eta, self.config.alpha,
-            self.config.batch, PATTERNS, self._desired, self.epochs, self.finished, int(budget),
-            self.epochs_done, self.status, self.converged, self.final_loss,
+            self.config.batch, self._signals, self._desired, self.epochs, self.finished,
+            int(budget), self.epochs_done, self.status, self.converged, self.final_loss,
         )
         self.elapsed_s += time.perf_counter() - began
         self.finished = int(finished)
@@ -136,7 +137,7 @@ class SlicedSweep:
         k = self.finished
         first = self.converged[:k]
         return FinishedNets(status=self.status[:k].copy(),
-                            converged_at=np.where(first >= 0, first + 1, np.nan).astype(float),
+                            converged_at=np.where(first > 0, first, np.nan).astype(float),
                             final_loss=self.final_loss[:k].copy())
 
     def forget_weights(self) -> None:

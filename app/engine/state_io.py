@@ -18,6 +18,7 @@ from .checks import finite_number, whole_number
 from .config import TrainingConfig
 from .errors import FieldError, shown
 from .network import Shape
+from .problems import patterns
 from .status import CONVERGED_STATE, DIVERGED_STATE, TRAINING
 
 #: Largest epoch count a state may carry.
@@ -41,7 +42,6 @@ class SavedState:
     pattern: int
     status: str
     converged_epoch: int | None
-    epoch_close: bool
     rng_state: dict | None
     inputs: np.ndarray | None
     desired: np.ndarray | None
@@ -57,7 +57,6 @@ class SavedState:
             "pattern": self.pattern,
             "status": self.status,
             "converged_epoch": self.converged_epoch,
-            "epoch_close": self.epoch_close,
             "rng": rng_to_json(self.rng_state),
             "inputs": self.inputs.tolist(),
             "desired": self.desired.tolist(),
@@ -73,7 +72,7 @@ class SavedState:
             config = TrainingConfig.from_dict(settings)
         except FieldError as error:
             raise error.under("settings") from None
-        shape = Shape.from_hidden(config.hidden)
+        shape = Shape.of(config)
         weights = shape.flatten(_field(state, "weights", list), "weights")
         momentum = shape.flatten(_field(state, "momentum", list), "momentum")
         accumulated = None
@@ -84,7 +83,7 @@ class SavedState:
             raise FieldError("status", f"status: {shown(status)} is not training, converged "
                              "or diverged")
         converged = state.get("converged_epoch")
-        epoch_close = state.get("epoch_close", True)
+        epoch_close = state.get("epoch_close", True)  # older exports: read, no longer used
         if not isinstance(epoch_close, bool):
             raise FieldError("epoch_close", f"epoch_close: need true or false, got "
                              f"{shown(epoch_close)}")
@@ -97,11 +96,12 @@ class SavedState:
         return cls(
             config=config, weights=weights, momentum=momentum, accumulated=accumulated,
             epoch=whole_number(state.get("epoch", 0), "epoch", 0, MAX_EPOCH),
-            pattern=whole_number(state.get("pattern", 0), "pattern", 0, 3),
+            pattern=whole_number(state.get("pattern", 0), "pattern", 0,
+                                 len(patterns(config)[0]) - 1),
             status=status,
             converged_epoch=None if converged is None else whole_number(
                 converged, "converged_epoch", 0, MAX_EPOCH),
-            epoch_close=epoch_close, rng_state=rng_state, inputs=inputs, desired=desired,
+            rng_state=rng_state, inputs=inputs, desired=desired,
         )
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from .config import TrainingConfig
 from .network import Shape
-from .status import CONVERGED_STATE, CONVERGENCE_ERROR, DIVERGED_STATE, TRAINING
+from .status import DIVERGED_STATE
 from .trace import PHASES, PatternTrace, trace_pattern
 
 
@@ -36,14 +36,15 @@ class TracedSteps:
     pattern: int
     phase: int
     pending: PatternTrace | None
-    epoch_close: bool
     status: str
     converged_epoch: int | None
     inputs: np.ndarray
     desired: np.ndarray
+    patterns: np.ndarray
     layers: list[np.ndarray]
     _remember: Callable[[], None]
     _new_epoch_inputs: Callable[[], None]
+    _judge: Callable[..., None]
 
     def _trace_current(self) -> PatternTrace:
         p = self.pattern
@@ -55,13 +56,13 @@ class TracedSteps:
         return trace_pattern(
             layers, previous, accumulated, self.inputs[p].tolist(), float(self.desired[p]),
             self.config.activation, self.config.eta, self.config.alpha, self.epoch, p,
-            apply_batch=p == 3,
+            apply_batch=p == len(self.patterns) - 1, bias=self.shape.bias,
         )
 
     def _finish_pattern(self, trace: PatternTrace) -> None:
         """Apply the pattern's update and move on to the next pattern (and epoch)."""
         if trace.batch:
-            if trace.pattern == 3:
+            if trace.pattern == len(self.patterns) - 1:
                 self.dw[:] = flat(trace.change)
                 self.acc[:] = 0.0
             else:
@@ -73,23 +74,19 @@ class TracedSteps:
         self.w[:] = flat(trace.weights_after)
         if not np.all(np.isfinite(self.w)):  # report at once, not only at the epoch's end
             self.status = DIVERGED_STATE
-        if not abs(trace.e) < CONVERGENCE_ERROR:
-            self.epoch_close = False
         self.pending = None
         self.phase = 0
         self.pattern += 1
-        if self.pattern == 4:
+        if self.pattern == len(self.patterns):
             self._end_epoch()
 
     def _end_epoch(self) -> None:
-        if self.epoch_close and self.converged_epoch is None and self.status == TRAINING:
-            self.converged_epoch = self.epoch
-            self.status = CONVERGED_STATE
+        """The epoch is done: count it, judge convergence on the weights after its pass."""
         self.epoch += 1
         self.pattern = 0
-        self.epoch_close = True
         if not np.all(np.isfinite(self.w)):
             self.status = DIVERGED_STATE
+        self._judge(epoch_done=True)
         self._new_epoch_inputs()
 
     def _advance_phase(self) -> PatternTrace:

@@ -29,7 +29,8 @@ class PatternTrace:
     The fields carry the wire's names (docs/protocol.md); the properties below give
     the derivation's. Lists indexed by layer run front to back over the weight
     layers: entry 0 is the first hidden layer, the last entry the output layer.
-    Matrices have one row per neuron and one column per input, the bias (input 1) last.
+    Matrices have one row per neuron and one column per input, then the bias (input 1)
+    last when the net has biases (`bias`).
     """
 
     epoch: int
@@ -69,6 +70,8 @@ class PatternTrace:
     batch: bool = False
     inputs: list[list[float]] = field(default_factory=list)
     """The input vector x of every layer (the signal s, then each hidden layer's h)."""
+    bias: bool = True
+    """Every neuron has a bias weight (the last column of its row)."""
 
     @property
     def b(self) -> list[list[float]]:
@@ -106,8 +109,9 @@ class PatternTrace:
         return self.weights_before[-1]
 
 
-def forward(layers: list[Matrix], s: list[float], activation: str) -> tuple[list, list]:
-    """b = Σ v·x + bias and h = σ(b) layer by layer (a and r at the output), for signal s."""
+def forward(layers: list[Matrix], s: list[float], activation: str,
+            bias: bool = True) -> tuple[list, list]:
+    """b = Σ v·x (+ bias) and h = σ(b) layer by layer (a and r at the output), for signal s."""
     code = ACTIVATION_CODES[activation]
     weighted: list[list[float]] = []
     outputs: list[list[float]] = []
@@ -118,7 +122,8 @@ def forward(layers: list[Matrix], s: list[float], activation: str) -> tuple[list
             total = 0.0
             for i in range(len(x)):
                 total += row[i] * x[i]
-            total += row[len(x)]  # the bias weight: its input is 1
+            if bias:
+                total += row[len(x)]  # the bias weight: its input is 1
             b.append(total)
         h = [sigma(b_j, code) for b_j in b]  # the layer's outputs (r at the output)
         weighted.append(b)
@@ -129,6 +134,7 @@ def forward(layers: list[Matrix], s: list[float], activation: str) -> tuple[list
 
 def backward(layers: list[Matrix], outputs: list[list[float]], d: float,
              activation: str) -> tuple[float, list[list[float]]]:
+    # (a weight's column j is its input j, with or without a bias column after them)
     """e = d - r, δ_o = e·r(1 - r), then back to front δ_h = Σ_k h(1 - h)·δ_k·w_k."""
     code = ACTIVATION_CODES[activation]
     r = outputs[-1][0]
@@ -151,7 +157,7 @@ def backward(layers: list[Matrix], outputs: list[list[float]], d: float,
 
 def trace_pattern(layers: list[Matrix], previous: list[Matrix], accumulated: list[Matrix] | None,
                   s: list[float], d: float, activation: str, eta: float, alpha: float,
-                  epoch: int, pattern: int, apply_batch: bool) -> PatternTrace:
+                  epoch: int, pattern: int, apply_batch: bool, bias: bool = True) -> PatternTrace:
     """Trace one pattern from the weights `layers` and the last changes `previous`.
 
     Online (`accumulated` is None): every weight changes by η·δ·x + α·Δw(n-1) now.
@@ -159,19 +165,19 @@ def trace_pattern(layers: list[Matrix], previous: list[Matrix], accumulated: lis
     last pattern) the sum plus α·Δw(n-1) is applied. Inputs are not modified
     otherwise; the new weights are in `weights_after`.
     """
-    weighted, outputs = forward(layers, s, activation)
+    weighted, outputs = forward(layers, s, activation, bias)
     e, deltas = backward(layers, outputs, d, activation)
     r = outputs[-1][0]
     inputs = [list(s), *outputs[:-1]]
     gradient, learning, momentum, change, after = [], [], [], [], []
     for index, weights in enumerate(layers):
-        x = [*inputs[index], 1.0]  # the layer's input, and 1 for the bias
-        bias = len(x) - 1
+        x = [*inputs[index], 1.0] if bias else list(inputs[index])  # and 1 for the bias
+        first_bias = len(inputs[index])
         gradient_rows, learning_rows, momentum_rows, change_rows, after_rows = [], [], [], [], []
         for j, row in enumerate(weights):
             delta = deltas[index][j]
             eta_delta = eta * delta
-            descent = [eta_delta * x[i] if i < bias else eta_delta for i in range(len(x))]
+            descent = [eta_delta * x[i] if i < first_bias else eta_delta for i in range(len(x))]
             gradient_rows.append([-delta * x_i for x_i in x])  # ∂l/∂w = -δ·x
             learning_rows.append(descent)  # η·δ·x
             if accumulated is not None:
@@ -198,5 +204,5 @@ def trace_pattern(layers: list[Matrix], previous: list[Matrix], accumulated: lis
         epoch=epoch, pattern=pattern, s=list(s), d=d, weighted=weighted, outputs=outputs,
         r=r, e=e, l=0.5 * e * e, delta=deltas, gradient=gradient, learning=learning,
         momentum=momentum, change=change, weights_before=[[list(w) for w in m] for m in layers],
-        weights_after=after, batch=accumulated is not None, inputs=inputs,
+        weights_after=after, batch=accumulated is not None, inputs=inputs, bias=bias,
     )

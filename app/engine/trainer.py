@@ -23,7 +23,7 @@ from .errors import FieldError
 from .fast import FastRun, RunResult
 from .kernels import kernels_for
 from .network import Shape, initial_weights
-from .problems import PATTERNS, sample, targets
+from .problems import patterns, sample
 from .readout import ReadOut
 from .state_io import SavedState
 from .status import CONVERGED_STATE, DIVERGED_STATE, TRAINING
@@ -45,8 +45,10 @@ class Trainer(TracedSteps, FastRun, ReadOut):
     def __init__(self, config: TrainingConfig | None = None,
                  weights: Sequence | np.ndarray | None = None) -> None:
         self.config = config or TrainingConfig()
-        self.shape = Shape.from_hidden(self.config.hidden)
-        self.kernels = kernels_for(self.shape.sizes)
+        self.shape = Shape.of(self.config)
+        self.kernels = kernels_for(self.shape.sizes, self.shape.bias)
+        self.patterns, self.targets = patterns(self.config)
+        """The problem's signals (one row per pattern) and desired responses."""
         self.undo = Undo(UNDO_DEPTH)
         self.steps = 0
         self.reset(weights)
@@ -73,14 +75,12 @@ class Trainer(TracedSteps, FastRun, ReadOut):
         self.phase = 0
         self.pending: PatternTrace | None = None
         """The pattern being revealed phase by phase."""
-        self.epoch_close = True
-        """Every pattern of this epoch so far had |e| < CONVERGENCE_ERROR."""
         self.status = TRAINING
+        """training, converged (judged after the last epoch, or an edit) or diverged."""
         self.converged_epoch: int | None = None
+        """While converged: the epoch (counted from 1) after which it was judged so."""
         self.rng = np.random.default_rng([self.config.seed, 1])
         """The random samples' generator (sampling="random")."""
-        self.targets = targets(self.config.problem)
-        """The desired responses of the patterns (`problems.PATTERNS`)."""
         self._new_epoch_inputs()
         self.undo.clear()
         self.steps = 0
@@ -89,7 +89,7 @@ class Trainer(TracedSteps, FastRun, ReadOut):
         if self.config.sampling == "random":
             self.inputs, self.desired = sample(self.config.problem, self.rng, 1)
         else:
-            self.inputs, self.desired = PATTERNS, self.targets
+            self.inputs, self.desired = self.patterns, self.targets
 
     @property
     def code(self) -> int:
@@ -134,6 +134,22 @@ class Trainer(TracedSteps, FastRun, ReadOut):
         self.phase = 0
         if self.status == DIVERGED_STATE and np.all(np.isfinite(self.w)):
             self.status = TRAINING
+        self._judge(epoch_done=False)
+
+    def _judge(self, epoch_done: bool) -> None:
+        """Converged: every pattern's |e| < 0.1 with the weights as they are now.
+
+        At the end of an epoch a net becomes converged, or stops being so; after an
+        edit it can only stop (convergence is judged on an epoch's result). So the
+        status never says converged while the truth table shows a pattern unlearnt.
+        """
+        if self.status == DIVERGED_STATE:
+            return
+        close = self.all_close()
+        if self.status == CONVERGED_STATE and not close:
+            self.status, self.converged_epoch = TRAINING, None
+        elif self.status == TRAINING and close and epoch_done:
+            self.status, self.converged_epoch = CONVERGED_STATE, self.epoch
 
     # ----- undo ----------------------------------------------------------------------
 
@@ -173,8 +189,8 @@ class Trainer(TracedSteps, FastRun, ReadOut):
         return SavedState(
             config=self.config, weights=self.w, momentum=self.dw,
             accumulated=self.acc, epoch=self.epoch, pattern=self.pattern, status=self.status,
-            converged_epoch=self.converged_epoch, epoch_close=self.epoch_close,
-            rng_state=self.rng.bit_generator.state, inputs=self.inputs, desired=self.desired,
+            converged_epoch=self.converged_epoch, rng_state=self.rng.bit_generator.state,
+            inputs=self.inputs, desired=self.desired,
         ).to_json(self.shape)
 
     @classmethod
@@ -187,7 +203,10 @@ class Trainer(TracedSteps, FastRun, ReadOut):
             trainer.acc[:] = saved.accumulated
         trainer.epoch, trainer.pattern = saved.epoch, saved.pattern
         trainer.status, trainer.converged_epoch = saved.status, saved.converged_epoch
-        trainer.epoch_close = saved.epoch_close
+        if trainer.status == CONVERGED_STATE and trainer.converged_epoch is None:
+            trainer.converged_epoch = trainer.epoch
+        elif trainer.status != CONVERGED_STATE:
+            trainer.converged_epoch = None
         if saved.rng_state is not None:
             try:
                 trainer.rng.bit_generator.state = saved.rng_state
@@ -195,4 +214,5 @@ class Trainer(TracedSteps, FastRun, ReadOut):
                 raise FieldError("rng", f"rng: not a generator state ({error})") from None
         if saved.inputs is not None:
             trainer.inputs, trainer.desired = saved.inputs, saved.desired
+        trainer._judge(epoch_done=False)  # a state that says converged must be so
         return trainer

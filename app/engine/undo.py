@@ -15,7 +15,7 @@ from typing import Any
 UNDO_DEPTH = 2000
 
 #: The trainer's attributes that make up its position in training.
-POSITION = ("w", "dw", "acc", "epoch", "pattern", "phase", "pending", "epoch_close", "status",
+POSITION = ("w", "dw", "acc", "epoch", "pattern", "phase", "pending", "status",
             "converged_epoch", "inputs", "desired")
 
 #: The position's arrays that are changed in place, so copied into a snapshot.

@@ -47,7 +47,7 @@ def _setting_type(spec: dict[str, Any]) -> Any:
     if kind == "layout":
         return Annotated[list[whole(spec["min"], spec["max"])],
                          Field(min_length=spec["min_layers"], max_length=spec["max_layers"])]
-    if kind in ("boolean", "bool", "toggle"):
+    if kind in ("switch", "boolean", "bool", "toggle"):
         return bool
     return Annotated[str, Field(max_length=100)] | bool | Finite  # a kind this table lacks
 

@@ -84,15 +84,39 @@ def current_trace(session: Session) -> tuple[PatternTrace | None, str | None]:
 
 
 def surface(session: Session) -> dict[str, Any]:
-    """The response and every hidden neuron's output over the grid, as float32 arrays."""
-    out = session.trainer.outputs_over(_GRID)
-    hidden_count = sum(session.trainer.shape.hidden)
+    """The response and every hidden neuron's output over the grid, as float32 arrays.
+
+    A two-input net's over the unit square (`kind: "grid"`); a one-input net's (the
+    simplest case) as curves r(s) and h(s) over a range that includes its s
+    (`kind: "curve"`, `curve_inputs`).
+    """
+    trainer = session.trainer
+    inputs = trainer.shape.sizes[0]
+    if inputs == 1:
+        grid = curve_inputs(float(trainer.patterns[0, 0]))
+        head = {"kind": "curve", "points": len(grid), "range": [grid[0, 0], grid[-1, 0]]}
+    else:
+        grid = _GRID
+        head = {"kind": "grid", "resolution": SURFACE_RESOLUTION}
+    out = trainer.outputs_over(grid)
+    hidden_count = sum(trainer.shape.hidden)
     return {
-        "resolution": SURFACE_RESOLUTION,
+        **head,
         "encoding": "base64-float32le",  # what the wire format makes of float32 arrays
         "output": out[:, -1].astype(np.float32),
-        "hidden": [out[:, 2 + k].astype(np.float32) for k in range(hidden_count)],
+        "hidden": [out[:, inputs + k].astype(np.float32) for k in range(hidden_count)],
     }
+
+
+#: Points of a one-input net's curves r(s), h(s).
+CURVE_POINTS = 101
+
+
+def curve_inputs(s: float, points: int = CURVE_POINTS) -> np.ndarray:
+    """Signals from -half to half (a column), half = the whole number at least |s| + 1 and
+    at least 2: the pattern's s is inside with room on both sides, 0 in the middle."""
+    half = max(2.0, float(np.ceil(abs(s) + 1.0)))
+    return np.linspace(-half, half, points).reshape(points, 1)
 
 
 def history_part(history: LossHistory, delivery: Delivery) -> dict[str, Any]:

@@ -46,6 +46,8 @@ class Health:
 
     def recovered(self, part: str) -> None:
         """`part` works again (a no-op unless it was failing)."""
+        if not self._failing:  # the usual case, without the lock: cheap enough for every turn
+            return
         with self._lock:
             known = self._failing.pop(part, None)
         if known is not None:

@@ -85,6 +85,7 @@ class KernelPool:
                 turn = self._turns.popleft()
             try:
                 again = turn()
+                self.health.recovered("kernel pool")
             except Exception as error:  # a run's failure must not stop the others'
                 self.health.failed("kernel pool", error, "that turn was dropped, the others go on")
                 again = False

@@ -16,6 +16,7 @@ and can run again; nothing else stops.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Callable
@@ -59,8 +60,14 @@ class Runner:
         self._wake = threading.Event()
         self.chunk = 1024
 
+    @property
+    def part(self) -> str:
+        """This session's runs, as /healthz names them (never the session's id)."""
+        return "runs of session " + hashlib.sha256(self._session.id.encode()).hexdigest()[:8]
+
     def start(self) -> None:
-        """Begin running in a background task."""
+        """Begin running in a background task (a failure of an earlier run is over)."""
+        KERNELS.health.recovered(self.part)
         self._spawn(self._loop)
 
     def stop(self) -> None:
@@ -134,7 +141,7 @@ class Runner:
         try:
             self._run()
         except Exception as error:  # this run ends; the session, the pool and others go on
-            KERNELS.health.failed("runs", error, "the run was stopped; Run starts it again")
+            KERNELS.health.failed(self.part, error, "the run was stopped; Run starts it again")
             self._session.run_failed(self)
 
     def _run(self) -> None:

@@ -71,6 +71,8 @@ class Session:
         self.sid: str | None = None
         self.detached_at: float | None = clock()
         self.sweep: SweepJob | None = None
+        #: said once in the next hello (why the last connection was closed), then cleared
+        self.notice: str | None = None
         self._sweeps = 0
         self._closed = False
         self._record_loss()

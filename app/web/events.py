@@ -37,7 +37,8 @@ def _registry() -> SessionRegistry:
 
 def _hello(session: Session, resumed: bool) -> dict[str, Any]:
     with session.lock:
-        return {
+        notice, session.notice = session.notice, None
+        hello = {
             "session": session.id,
             "resumed": resumed,
             "settings": session.trainer.config.to_dict(),
@@ -45,6 +46,9 @@ def _hello(session: Session, resumed: bool) -> dict[str, Any]:
             "running": session.running or session._resume,
             "grace_seconds": _registry().grace_seconds,
         }
+    if notice:
+        hello["notice"] = notice
+    return hello
 
 
 @socketio.on("connect")
@@ -55,7 +59,8 @@ def on_connect(auth: Any = None) -> None:
     try:
         auth = parse(Auth, auth, root="auth")
     except FieldError as error:  # say what is wrong, then close (a refusal's text never shows)
-        emit("error", {"event": "connect", "message": str(error), "field": error.field})
+        emit("error", {"event": "connect", "message": str(error), "field": error.field},
+             ignore_queue=True)
         raise ConnectionRefusedError(str(error)) from None
     if auth.room is not None:
         rooms.connect_viewer(request.sid, auth)  # a student following a room
@@ -64,7 +69,8 @@ def on_connect(auth: Any = None) -> None:
     try:
         session, resumed = registry.open(wanted, request.remote_addr)
     except RegistryFull as full:  # say which limit (a refusal's own message never shows)
-        emit("error", {"event": "connect", "message": str(full), "field": full.field})
+        emit("error", {"event": "connect", "message": str(full), "field": full.field},
+             ignore_queue=True)
         raise ConnectionRefusedError(str(full)) from None
     sid = request.sid
     server = socketio.server
@@ -77,14 +83,14 @@ def on_connect(auth: Any = None) -> None:
     stream = FrameStream(session, send, socketio.start_background_task,
                          min_interval=current_app.config["FRAME_INTERVAL"],
                          health=registry.health)
-    emit("hello", jsonable(_hello(session, resumed)))
+    emit("hello", jsonable(_hello(session, resumed)), ignore_queue=True)
     previous = session.attach(sid, stream.poke)
     registry.bind(sid, session, stream)
     if previous is not None and previous != sid:
         old = registry.unbind(previous)
         if old is not None:
             old[1].close()
-        socketio.emit("taken_over", {"session": session.id}, to=previous)
+        socketio.emit("taken_over", {"session": session.id}, to=previous, ignore_queue=True)
         disconnect(previous)
     stream.start()
 
@@ -103,7 +109,7 @@ def on_disconnect(*_reason: Any) -> None:
 
 def _fail(event: str, field: str, message: str) -> dict[str, Any]:
     if wants_ack() is False:
-        emit("error", {"event": event, "message": message, "field": field})
+        emit("error", {"event": event, "message": message, "field": field}, ignore_queue=True)
     return {"ok": False, "error": message, "field": field}
 
 

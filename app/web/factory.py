@@ -16,6 +16,7 @@ from app.sessions.health import Health
 from . import (
     assets,
     events,  # noqa: F401 - registers the Socket.IO handlers
+    hosts,
     limits,
     persistence,
     transport,
@@ -37,6 +38,8 @@ DEFAULTS: dict[str, Any] = {
     "WARM_UP": True,
     "SOCKETIO_MESSAGE_QUEUE": None,
     "COMPRESSION": False,  # permessage-deflate on WebSockets (CPU per client per message)
+    "ALLOWED_HOSTS": (),  # more Host names than localhost and this machine's (hosts.py)
+    "TRUST_PROXY": None,  # proxies in front (hosts.py; None: the TRUST_PROXY variable, else 0)
 }
 
 
@@ -91,6 +94,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     limits.install_app(app, socketio.server)  # message size, event rate, sessions per address
     persistence.install(app)  # sessions and rooms saved to SQLite, rooms reopened
+    hosts.install(app)  # allowed Host names only; forwarded headers of TRUST_PROXY proxies
     warm = app.extensions["backprop_warm"] = threading.Event()  # GET /healthz says
     if app.config["WARM_UP"]:
         socketio.start_background_task(warm_up, warm)

@@ -13,7 +13,9 @@ refusal each, not a thread each):
   events: they are never counted;
 - the size of one incoming message is engine.io's `max_http_buffer_size`
   (`MAX_MESSAGE_BYTES`); a larger one closes the connection (engine.io's rule;
-  the client reconnects and its session resumes).
+  the client reconnects and its session resumes);
+- and outgoing: at most `MAX_QUEUED_BYTES` waiting to be sent to one connection
+  (`flow.py`); past it the connection is closed, its session kept.
 
 Refusals are answered like any failed command: through the ack
 `{ok: false, error, field}` when the client asked for one, else an `error` event
@@ -28,6 +30,8 @@ from collections.abc import Callable
 from typing import Any
 
 from socketio import packet
+
+from .flow import MAX_QUEUED_BYTES, NOTICE, FlowControl
 
 #: Largest message a client may send, in bytes. Clients send commands of a few hundred
 #: bytes, except `import`: an exported long run holds up to 4,096 history points and
@@ -135,7 +139,7 @@ def install(server: Any, guard: EventGuard) -> None:
                 data=[{"ok": False, "error": message, "field": field}]))
         else:
             server.emit("error", {"event": event, "message": message, "field": field},
-                        to=sid, namespace=namespace)
+                        to=sid, namespace=namespace, ignore_queue=True)
 
     server._handle_event = guarded
     server._backprop_guard = guard
@@ -147,6 +151,7 @@ DEFAULTS: dict[str, Any] = {
     "COMMAND_RATE": COMMAND_RATE,
     "COMMAND_BURST": COMMAND_BURST,
     "MAX_SESSIONS_PER_ADDRESS": MAX_SESSIONS_PER_ADDRESS,
+    "MAX_QUEUED_BYTES": MAX_QUEUED_BYTES,
 }
 
 
@@ -157,6 +162,16 @@ def install_app(app: Any, server: Any) -> EventGuard:
     server.eio.max_http_buffer_size = int(app.config["MAX_MESSAGE_BYTES"])
     guard = EventGuard(float(app.config["COMMAND_RATE"]), int(app.config["COMMAND_BURST"]))
     install(server, guard)
-    app.extensions["backprop_sessions"].max_per_address = int(
-        app.config["MAX_SESSIONS_PER_ADDRESS"])
+    registry = app.extensions["backprop_sessions"]
+    registry.max_per_address = int(app.config["MAX_SESSIONS_PER_ADDRESS"])
+    cap = int(app.config["MAX_QUEUED_BYTES"])
+    notice = NOTICE.format(mb=round(cap / 2**20, 2))
+
+    def closed(sid: str) -> None:  # the session's next hello says why
+        entry = registry.for_sid(sid)
+        if entry is not None:
+            entry[0].notice = notice
+
+    flow = app.extensions["backprop_flow"] = FlowControl(server, cap, closed)
+    flow.install()
     return guard

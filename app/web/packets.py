@@ -173,6 +173,6 @@ def _refuse(server: Any, eio_sid: str, data: Any, message: str) -> None:
                 3, namespace=namespace, id=ident, data=[reply]))  # 3: ACK
         else:
             server.emit("error", {"event": None, "message": message, "field": "packet"},
-                        to=sid, namespace=namespace)
+                        to=sid, namespace=namespace, ignore_queue=True)
     except Exception as error:  # the connection went away meanwhile
         log.debug("could not answer a refused packet: %s", error)

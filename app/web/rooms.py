@@ -333,10 +333,10 @@ def connect_viewer(sid: str, auth: Auth) -> None:
         hello = classroom().join(sid, auth, request.remote_addr or "")
     except ValueError as error:
         emit("error", {"event": "connect", "message": str(error),
-                       "field": getattr(error, "field", "auth.room")})
+                       "field": getattr(error, "field", "auth.room")}, ignore_queue=True)
         disconnect()
         return
-    emit("room_hello", hello)
+    emit("room_hello", hello, ignore_queue=True)
 
 
 def disconnect_viewer(sid: str) -> bool:

@@ -7,8 +7,9 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, render_template
 
 from app import __version__
-from app.engine import BOOLEAN_FUNCTIONS, PHASES, SETTINGS
+from app.engine import BOOLEAN_FUNCTIONS, PHASES, PROBLEM_NAMES, SETTINGS
 from app.engine.activations import SATURATED_BELOW
+from app.engine.problems import input_count
 from app.sessions import DEFAULT_SPEED, SURFACE_RESOLUTION, speeds_table, sweeps
 from app.sessions.commands import MAX_EPOCHS, MAX_NETS
 from app.sessions.kernel_pool import KERNELS
@@ -23,6 +24,7 @@ def settings_payload() -> dict[str, Any]:
         "speeds": speeds_table(),
         "phases": list(PHASES),
         "problems": {name: list(table) for name, table in BOOLEAN_FUNCTIONS.items()},
+        "problem_inputs": {name: input_count(name) for name in PROBLEM_NAMES},
         "defaults": {"speed": DEFAULT_SPEED},
         "surface_resolution": SURFACE_RESOLUTION,
         "saturated_below": SATURATED_BELOW,
@@ -47,7 +49,7 @@ def api_settings() -> Any:
 
 @pages.get("/healthz")
 def healthz() -> Any:
-    """Liveness: sessions held, kernels compiled, and what background work is failing.
+    """Liveness: sessions and students held, kernels compiled, what background work fails.
 
     `ok` is false while anything is degraded (a loop that keeps failing, a session
     that cannot be saved, the database, the link to other processes); `degraded`
@@ -60,4 +62,5 @@ def healthz() -> Any:
         degraded.append({"part": "database", "error": store.failing, "since": None})
     return jsonify({"ok": not degraded, "degraded": degraded,
                     "sessions": len(extensions["backprop_sessions"]),
+                    "students": len(extensions["backprop_classroom"].viewers),
                     "warm": extensions["backprop_warm"].is_set()})

@@ -60,20 +60,25 @@ def _terminate(_signum: int, _frame: Any) -> None:
 
 
 def serve(host: str = "127.0.0.1", port: int = 5000, open_browser: bool = False,
-          message_queue: str | None = None, database: str | None = None) -> int:
+          message_queue: str | None = None, database: str | None = None,
+          allowed_hosts: tuple[str, ...] = (), proxies: int | None = None) -> int:
     """Print the URL and serve until interrupted or terminated; returns the exit status.
 
     Werkzeug with WebSocket support through simple-websocket (`allow_unsafe_werkzeug`
     because `socketio.run` otherwise refuses without a TTY). `message_queue` joins
     several server processes (e.g. "redis://127.0.0.1:6379/0"). `database` is the
     SQLite file sessions are saved to (default: in the instance folder).
+    `allowed_hosts` adds Host names to the allowed ones; `proxies` is how many
+    reverse proxies' forwarded headers to trust (default: TRUST_PROXY, else 0).
     """
-    config: dict[str, Any] = {}
+    config: dict[str, Any] = {"SERVER_HOST": host, "ALLOWED_HOSTS": tuple(allowed_hosts)}
+    if proxies is not None:
+        config["TRUST_PROXY"] = proxies
     if message_queue:
         config["SOCKETIO_MESSAGE_QUEUE"] = message_queue
     if database is not None:
         config["DATABASE"] = database
-    app = create_app(config or None)
+    app = create_app(config)
     url = url_for_host(host, port)
     print(f"backprop-xor: serving on {url} (Ctrl+C to stop)", flush=True)
     if on_network(host):
@@ -104,7 +109,7 @@ def stop(app: Any) -> int:
     socketio.emit("server_shutdown", {
         "message": f"the server is stopping; your run was {saved}",
         "saved": saved == "saved",
-    }, namespace="/")
+    }, namespace="/", ignore_queue=True)  # this process's clients (others keep serving)
     _flush(FLUSH_SECONDS)
     app.extensions["backprop_classroom"].shutdown()
     if store is not None:

@@ -1,4 +1,4 @@
-"""Two seams in python-socketio's server that the protocol needs.
+"""Three seams in python-socketio's server that the protocol needs.
 
 1. Text packets. Everything this server sends is JSON text (arrays travel as
    base64, `wire.py`), but python-socketio walks every outgoing payload looking
@@ -12,6 +12,10 @@
    cannot see the ack id, so it is recorded per handler thread. This wraps
    `Server._handle_event_internal`, whose signature has held across
    python-socketio 5.x; `tests/server` fails if it changes.
+3. A WebSocket whose close never raises. engine.io's writer thread closes the
+   WebSocket when it ends; if the connection died meanwhile (a client gone, or one
+   closed for flow control, `flow.py`), simple-websocket's close raises OSError in
+   that thread, unhandled: a traceback on stderr for an ordinary disconnect.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ import socket
 import threading
 from typing import Any
 
+import simple_websocket
 import socketio
+from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
 
 
 class TextPacket(socketio.packet.Packet):
@@ -31,6 +37,15 @@ class TextPacket(socketio.packet.Packet):
 
 
 _ack_state = threading.local()
+
+
+class QuietWebSocket(SimpleWebSocketWSGI):
+    """engine.io's simple-websocket adapter, except that closing a dead connection is quiet."""
+
+    def close(self) -> None:
+        """Close if still open; a connection that died meanwhile is simply closed."""
+        with contextlib.suppress(OSError, simple_websocket.ConnectionClosed):
+            super().close()
 
 
 def install(server: Any) -> None:
@@ -49,6 +64,8 @@ def install(server: Any) -> None:
 
     server.packet_class = TextPacket
     server._handle_event_internal = probed_handle_event
+    if server.eio._async.get("websocket") is SimpleWebSocketWSGI:  # the threading driver
+        server.eio._async = {**server.eio._async, "websocket": QuietWebSocket}
     server._backprop_seams = True
 
 

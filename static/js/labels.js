@@ -59,12 +59,17 @@ export function placeLabels(labels, { obstacles = [], bounds = null, gap = 1, re
   return { placed, dropped: (labels.length <= repair ? still : dropped).map((label) => label.id) };
 }
 
+const STOPS = new Map();
 /** Fractions along a weight's line where its value may go: the staggered favourite, then nearest first. */
 export function edgeStops(input) {
-  const first = 0.28 + 0.16 * ((input % 3) / 2);
-  const stops = [];
-  for (let t = 0.1; t <= 0.9 + 1e-9; t += 0.04) stops.push(Number(t.toFixed(2)));
-  return [first, ...stops.sort((a, b) => Math.abs(a - first) - Math.abs(b - first))];
+  const k = input % 3;
+  if (!STOPS.has(k)) {
+    const first = 0.28 + 0.16 * (k / 2);
+    const stops = [];
+    for (let t = 0.1; t <= 0.9 + 1e-9; t += 0.04) stops.push(Number(t.toFixed(2)));
+    STOPS.set(k, [first, ...stops.sort((a, b) => Math.abs(a - first) - Math.abs(b - first))]);
+  }
+  return STOPS.get(k);
 }
 
 /**

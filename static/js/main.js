@@ -89,7 +89,8 @@ async function send(name, payload) {
   const asked = client.command(name, payload);
   const reply = await (slow ? busy("Preparing this network… (a new shape compiles the first time it is used)", asked) : asked);
   if (!reply.ok) {
-    if (reply.field && settingsUi?.inputs.has(reply.field)) settingsUi.showError(reply.field, reply.error);
+    const setting = reply.field?.split(/[.[]/)[0]; // "hidden[0]": the layout's control
+    if (setting && settingsUi?.inputs.has(setting)) settingsUi.showError(setting, reply.error);
     say(withLabel(reply.error ?? `${name} failed`, reply.field, state.table?.settings));
   } else if (name !== "export") {
     say("");
@@ -139,12 +140,14 @@ function connectAs(next) {
   client = connect(io, {
     hello: (hello) => {
       setSweep(state);
+      if (hello.notice) say(hello.notice); // why the server closed the last connection
       if (!applied && !mode.room) tableReady.then(() => applyUrlSettings(hello.settings), () => {});
       applied = true;
       if (!mode.room) presenter.restore();
     },
     frame: onFrame,
     roomStatus: (s) => presenter.status(s),
+    roomLink: (link) => (state.readOnly ? viewer.note(link.message) : say(link.message)),
     takenOver: () => {
       sessionBar.movedAway();
       controls.setReadOnly(true);

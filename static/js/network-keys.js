@@ -68,9 +68,9 @@ export function wireNetworkKeys(canvas, { state, sizes, start }, on) {
       }
       return;
     }
-    if (!state.cursor) {
+    if (!state.cursor) { // after Escape: the next key brings the cursor back where it starts
       state.cursor = start();
-      if (event.key !== "Enter") return on.move(); // the first key shows where the cursor is
+      if (event.key !== "Enter") return on.move();
     }
     if (event.key === "Enter") {
       const already = state.selection && same(state.selection, state.cursor);
@@ -84,6 +84,11 @@ export function wireNetworkKeys(canvas, { state, sizes, start }, on) {
       state.cursor = next;
       on.move();
     }
+  });
+  canvas.addEventListener("focus", () => { // by Tab (a click does not focus it): show where the cursor is
+    if (state.cursor || !sizes()) return;
+    state.cursor = start();
+    if (state.cursor) on.move();
   });
   canvas.addEventListener("blur", () => {
     if (!state.cursor) return;

@@ -9,6 +9,10 @@ import { sameSelection } from "./layout.js";
 import { networkLabels } from "./labels.js";
 import { PHASE_ORDER } from "./derive.js";
 
+// the last placement per layout: reused while every label keeps its width (an animation, a
+// run whose values keep their number of digits), placed again when one changes
+const placements = new WeakMap();
+
 const lerp = (a, b, t) => a + (b - a) * t;
 const ease = (t) => t * t * (3 - 2 * t);
 const TAU = Math.PI * 2;
@@ -199,7 +203,13 @@ export function drawNetwork(ctx, data, layout) {
     }
     return widths.get(id);
   };
-  const labels = networkLabels(layout, { texts, focus: focusKey, measure, s, rings });
+  const key = [focusKey, s, ...[...texts.weights].map(([k, t]) => `${k}=${Math.ceil(measure(t, "weight"))}`),
+    ...[...deltas].map(([k, t]) => `${k}=${Math.ceil(measure(t, "delta"))}`), ...[...rings].map(([k, r]) => `${k}@${Math.ceil(r / 3)}`)].join("|");
+  let labels = placements.get(layout)?.key === key ? placements.get(layout).labels : null;
+  if (!labels) {
+    labels = networkLabels(layout, { texts, focus: focusKey, measure, s, rings });
+    placements.set(layout, { key, labels });
+  }
   for (const box of labels.placed) {
     const cx = box.x + box.w / 2;
     const cy = box.y + box.h / 2;

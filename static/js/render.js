@@ -10,6 +10,9 @@ import { phasesToPlay, startAnimation, animationAt } from "./animate.js";
 import { displayedWeights } from "./store.js";
 import { saturation } from "./saturation.js";
 
+/** The shortest time between two paints of the decision surfaces (ms). */
+export const SURFACE_MS = 100;
+
 /**
  * The canvases' jobs on `scheduler`, drawing from `state` (store.js). `canvases`: {network,
  * curve, surface, hidden (the box the hidden neurons' small surfaces go in)}. Returns the view
@@ -71,10 +74,18 @@ export function createCanvases(scheduler, state, canvases) {
     return [...box.children].map((figure) => figure.firstChild);
   }
 
-  function paintSurfaces() {
+  // the surfaces (up to 25 canvases, each an upload to the compositor) at most 10 times a
+  // second: a heat map needs no more, and a 2-8-8-8-1 net at full speed stays under 16 ms
+  let surfacesAt = -Infinity;
+  function paintSurfaces(now) {
     const surface = state.surface;
     const frame = state.frame;
     if (!surface || !frame || !view.theme) return;
+    if (now - surfacesAt < SURFACE_MS) {
+      scheduler.markLater("surface", SURFACE_MS - (now - surfacesAt));
+      return;
+    }
+    surfacesAt = now;
     const [lo, hi] = frame.settings?.activation === "tanh" ? [-1, 1] : [0, 1];
     const main = fitCanvas(canvases.surface);
     drawSurface(main.ctx, { grid: surface.output, resolution: surface.resolution, lo, hi, patterns: frame.truth, theme: view.theme }, main);

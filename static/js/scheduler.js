@@ -9,7 +9,8 @@ const KEEP_MEASURES = 600;
  * A scheduler over `requestFrame` (requestAnimationFrame). add(name, paint) registers a job;
  * jobs run in the order they were added; paint(now) returns true to run again next frame (an
  * animation in progress). mark(...names) makes jobs dirty. `counts[name]`: runs so far (for
- * the tests and the benchmark); `idle`: no frame requested. Every frame that ran a job is a
+ * the tests and the benchmark); `idle`: no frame requested, no mark put off (markLater).
+ * Every frame that ran a job is a
  * performance measure named "draw" (bench/frontend.py observes them).
  */
 export function createScheduler(requestFrame = (cb) => globalThis.requestAnimationFrame(cb), onError = (name, error) => console.error(`render ${name}:`, error)) {
@@ -18,6 +19,7 @@ export function createScheduler(requestFrame = (cb) => globalThis.requestAnimati
   const counts = {};
   let requested = false;
   const measured = {};
+  const later = new Map(); // name -> timer of a mark put off (markLater)
 
   function tick(now) {
     requested = false;
@@ -62,6 +64,14 @@ export function createScheduler(requestFrame = (cb) => globalThis.requestAnimati
       }
       if (names.length) request();
     },
+    /** Mark `name` dirty in `ms` (once: a mark already put off stands). */
+    markLater(name, ms) {
+      if (later.has(name)) return;
+      later.set(name, setTimeout(() => {
+        later.delete(name);
+        this.mark(name);
+      }, ms));
+    },
     /** Every job dirty (a new theme, a new connection). */
     markAll() {
       for (const name of jobs.keys()) dirty.add(name);
@@ -69,6 +79,6 @@ export function createScheduler(requestFrame = (cb) => globalThis.requestAnimati
     },
     counts,
     measure,
-    get idle() { return !requested && dirty.size === 0; },
+    get idle() { return !requested && dirty.size === 0 && later.size === 0; },
   };
 }

@@ -17,7 +17,7 @@ export function authFor(mode, storage) {
 /**
  * Connect with `io` (the socket.io-client function), as `mode` ({} for the tab's own session,
  * {room: CODE, name} to follow a room). Handlers: hello(h), frame(f), roomHello(h),
- * roomStatus(s), takenOver(), error(e), connection(state, detail) with state "connected" |
+ * roomStatus(s), roomLink({up, message}), takenOver(), error(e), connection(state, detail) with state "connected" |
  * "disconnected" | "error". Returns {command(name, payload) -> Promise<reply>, close(), socket}.
  */
 export function connect(io, handlers, storage = globalThis.sessionStorage, mode = {}) {
@@ -38,7 +38,10 @@ export function connect(io, handlers, storage = globalThis.sessionStorage, mode 
   socket.on("room_hello", (hello) => {
     if (hello?.viewer) storage?.setItem(VIEWER_KEY, hello.viewer);
     handlers.roomHello?.(hello);
+    if (hello?.link) handlers.roomLink?.(hello.link);
   });
+  // {up, message}: the link between server processes was lost (the room goes on here) or is back
+  socket.on("room_link", (link) => handlers.roomLink?.(link));
   socket.on("room_frame", (frame) => handlers.frame?.(frame));
   socket.on("room_status", (status) => handlers.roomStatus?.(status));
   socket.on("taken_over", () => handlers.takenOver?.());

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import math
 import random
 import shutil
 import subprocess
@@ -49,7 +50,7 @@ def c_reference():
     return module.run_c
 
 
-@pytest.mark.parametrize("epochs", [1, 4321, 200_000])
+@pytest.mark.parametrize("epochs", [1, 4321, 200_000, 60_000])
 def test_train_gives_the_c_references_weights_bit_for_bit(tmp_path: Path, capsys,
                                                          epochs: int) -> None:
     run_c = c_reference()
@@ -62,6 +63,8 @@ def test_train_gives_the_c_references_weights_bit_for_bit(tmp_path: Path, capsys
     assert report["epochs"] == expected["epochs"] == epochs
     # same equations, same order of operations, no fused multiply-add: the same doubles
     assert report["weights"] == expected["weights"]
+    # and the same criterion: judged converged after the same epoch (or not at all)
+    assert report["converged_epoch"] == expected["converged_epoch"]
 
 
 def test_train_json_reports_what_it_did(capsys) -> None:
@@ -94,7 +97,7 @@ def test_train_stops_on_convergence_and_records_the_loss(capsys) -> None:
     report = run_json(["train", "--seed", "1", "--epochs", "50000", "--stop-on-convergence",
                        "--loss-every", "100"], capsys)
     assert report["status"] == "converged"
-    assert report["epochs"] == report["converged_epoch"] + 1 < 50_000
+    assert report["epochs"] == report["converged_epoch"] < 50_000
     epochs = [e for e, _ in report["loss_history"]]
     assert epochs == list(range(100, report["epochs"] + 1, 100))
     assert all(row["close"] for row in report["truth_table"])
@@ -183,13 +186,16 @@ def test_serve_hands_its_options_to_the_server(monkeypatch) -> None:
     fake.serve = lambda **kwargs: calls.append(kwargs) or 0
     monkeypatch.setitem(sys.modules, "app.web.server", fake)
     assert main(["serve", "--host", "0.0.0.0", "--port", "0", "--open",
-                 "--message-queue", "redis://localhost:6379/0"]) == 0
+                 "--message-queue", "redis://localhost:6379/0", "--allowed-host", "class.lan",
+                 "--proxy", "1"]) == 0
     assert main([]) == 0
     assert main(["--port", "8080"]) == 0
+    plain = dict(allowed_hosts=(), proxies=None)
     assert calls == [
-        dict(host="0.0.0.0", port=0, open_browser=True, message_queue="redis://localhost:6379/0"),
-        dict(host="127.0.0.1", port=5000, open_browser=False, message_queue=None),
-        dict(host="127.0.0.1", port=8080, open_browser=False, message_queue=None),
+        dict(host="0.0.0.0", port=0, open_browser=True, message_queue="redis://localhost:6379/0",
+             allowed_hosts=("class.lan",), proxies=1),
+        dict(host="127.0.0.1", port=5000, open_browser=False, message_queue=None, **plain),
+        dict(host="127.0.0.1", port=8080, open_browser=False, message_queue=None, **plain),
     ]
 
 
@@ -217,3 +223,50 @@ def test_headless_commands_do_not_import_the_server() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           cwd=REPO, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_train_simplest_matches_the_scalar_formulas(capsys) -> None:
+    """`train --problem simplest`: the derivation's 1-1-1 net without biases, its one
+    pattern (s, d), each epoch b = v·s, h = σ(b), a = w·h, r = σ(a), e = d − r,
+    δ_o = e·r(1−r), δ_h = h(1−h)·δ_o·w, Δw = η·δ_o·h, Δv = η·δ_h·s."""
+    report = run_json(["train", "--problem", "simplest", "--s", "1.5", "--d", "0.25",
+                       "--eta", "0.7", "--epochs", "4000"], capsys)
+    assert report["shape"] == "1-1-1"
+    assert report["settings"]["bias"] is False and report["settings"]["hidden"] == [1]
+    [[[v]], [[w]]] = report["initial_weights"]
+    s, d, eta = 1.5, 0.25, 0.7
+    for _ in range(4000):
+        h = 1.0 / (1.0 + math.exp(-(v * s)))
+        r = 1.0 / (1.0 + math.exp(-(w * h)))
+        e = d - r
+        delta_o = e * r * (1.0 - r)
+        delta_h = h * (1.0 - h) * delta_o * w
+        v, w = v + eta * delta_h * s, w + eta * delta_o * h
+    assert report["weights"] == [[[v]], [[w]]]
+    (row,) = report["truth_table"]
+    assert row["s"] == [1.5] and row["d"] == 0.25 and report["status"] == "converged"
+    assert report["loss"] == pytest.approx(0.5 * row["e"] ** 2, rel=1e-15)
+
+
+def test_bias_and_hidden_override_the_simplest_preset(capsys) -> None:
+    report = run_json(["train", "--problem", "simplest", "--bias", "--hidden", "2",
+                       "--epochs", "10"], capsys)
+    assert report["shape"] == "1-2-1" and [len(row) for row in report["weights"][0]] == [2, 2]
+    plain = run_json(["train", "--no-bias", "--epochs", "10"], capsys)
+    assert [len(row) for row in plain["weights"][0]] == [2, 2]  # xor, 2 inputs, no bias
+    checked = run_json(["check", "--problem", "simplest", "--activation", "tanh"], capsys)
+    assert checked["ok"] is True and checked["shape"] == "1-1-1"
+    swept = run_json(["sweep", "--problem", "simplest", "--nets", "5", "--epochs", "3000"],
+                     capsys)
+    assert swept["summary"]["converged"] == 5
+
+
+def test_a_redis_queue_without_the_redis_extra_is_one_clear_line(monkeypatch, capsys) -> None:
+    import app.cli.serve as serve
+
+    real = serve.importlib.util.find_spec
+    monkeypatch.setattr(serve.importlib.util, "find_spec",
+                        lambda name, *a: None if name == "redis" else real(name, *a))
+    assert main(["serve", "--message-queue", "redis://127.0.0.1:6399/0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "backprop-xor[redis]" in err and "--message-queue" in err

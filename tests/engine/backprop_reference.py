@@ -85,24 +85,24 @@ def zeros_like(layers: Layers) -> Layers:
 
 
 def train(layers: Layers, samples: list[tuple[tuple[float, float], float]], epochs: int,
-          eta: float, alpha: float = 0.0, batch: bool = False,
-          activation: str = "sigmoid") -> tuple[Layers, Layers, int | None]:
+          eta: float, alpha: float = 0.0, batch: bool = False, activation: str = "sigmoid",
+          table: tuple[int, ...] = (0, 1, 1, 0)) -> tuple[Layers, Layers, int | None]:
     """Train `epochs` epochs of 4 samples each (`samples` has 4 or 4·epochs entries).
 
-    Returns the weights, the last changes Δw, and the first epoch (from 0) whose
-    training pass saw |e| < 0.1 on every sample, None if none.
+    Returns the weights, the last changes Δw, and the project's convergence: after each
+    epoch's pass, with the weights as they are then, is every one of the 4 patterns'
+    |e| < 0.1 (their desired responses in `table`)? The epoch (counted from 1) after
+    which that became and stayed true, None if it is not true at the end.
     """
     w = [[list(row) for row in layer] for layer in layers]
     previous = zeros_like(w)
-    first_converged = None
+    converged = None
     for epoch in range(epochs):
         chunk = samples if len(samples) == 4 else samples[4 * epoch : 4 * epoch + 4]
         total = zeros_like(w)
-        all_close = True
         for s, d in chunk:
             xs = forward(w, s, activation)
-            e, deltas = local_gradients(w, xs, d, activation)
-            all_close = all_close and abs(e) < 0.1
+            _, deltas = local_gradients(w, xs, d, activation)
             steps = weight_steps(w, xs, deltas, eta)
             if batch:
                 for t_layer, s_layer in zip(total, steps, strict=True):
@@ -113,9 +113,13 @@ def train(layers: Layers, samples: list[tuple[tuple[float, float], float]], epoc
                 w, previous = _apply(w, previous, steps, alpha)
         if batch:
             w, previous = _apply(w, previous, total, alpha)
-        if all_close and first_converged is None:
-            first_converged = epoch
-    return w, previous, first_converged
+        close = all(abs(d - forward(w, s, activation)[-1][0]) < 0.1
+                    for s, d in zip(PATTERNS, table, strict=True))
+        if not close:
+            converged = None
+        elif converged is None:
+            converged = epoch + 1
+    return w, previous, converged
 
 
 def _apply(w: Layers, previous: Layers, steps: Layers, alpha: float) -> tuple[Layers, Layers]:
@@ -161,9 +165,12 @@ def flat(layers: Layers) -> list[float]:
     return [x for layer in layers for row in layer for x in row]
 
 
-def random_layers(sizes: tuple[int, ...], rng: object, spread: float = 1.0) -> Layers:
-    """Weights uniform in [-spread, spread] from a `random.Random`-like `rng`."""
+def random_layers(sizes: tuple[int, ...], rng: object, spread: float = 1.0,
+                  bias: bool = True) -> Layers:
+    """Weights uniform in [-spread, spread] from a `random.Random`-like `rng` (a bias
+    column last in every row when `bias`)."""
     return [
-        [[rng.uniform(-spread, spread) for _ in range(sizes[i] + 1)] for _ in range(sizes[i + 1])]
+        [[rng.uniform(-spread, spread) for _ in range(sizes[i] + bias)]
+         for _ in range(sizes[i + 1])]
         for i in range(len(sizes) - 1)
     ]

@@ -31,4 +31,6 @@ def reference_samples(config: TrainingConfig, epochs: int) -> list:
 
 def reference_weights(config: TrainingConfig, seed: int, spread: float = 1.0) -> list:
     """Initial weights for `config`'s shape, uniform in [-spread, spread] from `random.Random`."""
-    return ref.random_layers((2, *config.hidden, 1), random.Random(seed), spread)
+    inputs = 1 if config.problem == "simplest" else 2
+    return ref.random_layers((inputs, *config.hidden, 1), random.Random(seed), spread,
+                             config.bias)

@@ -39,8 +39,7 @@ def test_each_net_ends_as_the_single_run_of_its_seed(settings: dict, budget: int
         single = trainer.run(1500, stop_on_convergence=True)
         assert np.array_equal(net.final_weights, trainer.w)  # bit for bit
         assert (net.epochs, net.status) == (single.epochs, single.status)
-        expected = None if trainer.converged_epoch is None else trainer.converged_epoch + 1
-        assert net.epochs_to_converge == expected
+        assert net.epochs_to_converge == trainer.converged_epoch
         assert net.final_loss == trainer.loss()
     assert run.net_epochs == result.net_epochs
 

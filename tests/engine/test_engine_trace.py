@@ -29,19 +29,24 @@ def check_identities(t, config: TrainingConfig, previous: list, epoch_steps: lis
     epoch's earlier patterns (batch mode).
     """
     act = config.activation
-    table = BOOLEAN_FUNCTIONS[config.problem]
     layers = t.weights_before
     # the signal and the desired response
-    if config.sampling == "patterns":
-        assert t.s == PATTERNS[t.pattern].tolist()
-    bits = [1 if x >= 0.5 else 0 for x in t.s]
-    assert t.d == table[2 * bits[0] + bits[1]]
-    # forward: b (or a) = Σ w·x + bias, h (or r) = σ(b)
-    assert t.inputs[0] == t.s
+    if config.problem == "simplest":
+        assert (t.s, t.d, t.pattern) == ([config.s], config.d, 0)
+    else:
+        table = BOOLEAN_FUNCTIONS[config.problem]
+        if config.sampling == "patterns":
+            assert t.s == PATTERNS[t.pattern].tolist()
+        bits = [1 if x >= 0.5 else 0 for x in t.s]
+        assert t.d == table[2 * bits[0] + bits[1]]
+    # forward: b (or a) = Σ w·x (+ bias), h (or r) = σ(b)
+    assert t.inputs[0] == t.s and t.bias == config.bias
     for index, layer in enumerate(layers):
         x = t.inputs[index]
         for j, row in enumerate(layer):
-            weighted = sum(w * xi for w, xi in zip(row[:-1], x, strict=True)) + row[-1]
+            assert len(row) == len(x) + config.bias
+            weighted = sum(w * xi for w, xi in zip(row[:len(x)], x, strict=True)) \
+                + (row[-1] if config.bias else 0.0)
             assert t.weighted[index][j] == pytest.approx(weighted, **EXACT)
             assert t.outputs[index][j] == pytest.approx(ref.sigma(t.weighted[index][j], act),
                                                         **EXACT)
@@ -60,10 +65,11 @@ def check_identities(t, config: TrainingConfig, previous: list, epoch_steps: lis
             assert t.delta[index][j] == pytest.approx(ref.sigma_prime(h, act) * total,
                                                       rel=1e-12, abs=1e-300)
     # ∂l/∂w = -δ·x, η·δ·x, momentum α·Δw(n-1), Δw, w(n+1) = w(n) + Δw
-    last = config.batch and t.pattern == 3
+    patterns = 1 if config.problem == "simplest" else 4
+    last = config.batch and t.pattern == patterns - 1
     steps = []
     for index, layer in enumerate(layers):
-        x = [*t.inputs[index], 1.0]
+        x = [*t.inputs[index], 1.0] if config.bias else list(t.inputs[index])
         for j, row in enumerate(layer):
             delta = t.delta[index][j]
             for i in range(len(row)):
@@ -90,6 +96,10 @@ TRACE_CONFIGS = [
     pytest.param(dict(hidden=(2, 2, 2), activation="tanh", eta=0.3), id="three-layers-tanh"),
     pytest.param(dict(mode="batch", alpha=0.5), id="batch-momentum"),
     pytest.param(dict(sampling="random", problem="or", alpha=0.3), id="random-sampling"),
+    pytest.param(dict(bias=False, hidden=(3,), alpha=0.5), id="no-bias"),
+    pytest.param(dict(problem="simplest", hidden=(1,), bias=False, s=-1.5, d=0.7), id="simplest"),
+    pytest.param(dict(problem="simplest", hidden=(2, 2), mode="batch", s=2.0, d=0.2),
+                 id="simplest-bias-batch"),
 ]
 
 
@@ -102,14 +112,15 @@ def test_every_step_satisfies_the_derivation(settings: dict) -> None:
     for step in range(120):  # 30 epochs, pattern by pattern, after some phases
         w_before, epoch_before = trainer.w.copy(), trainer.epoch
         t = trainer.step_pattern() if step % 3 else _by_phases(trainer)
-        assert t.pattern == step % 4
+        patterns = 1 if config.problem == "simplest" else 4
+        assert t.pattern == step % patterns
         assert t.epoch == epoch_before
         assert flat(t.weights_before) == w_before.tolist()
         check_identities(t, config, previous, epoch_steps)
         assert trainer.w.tolist() == flat(t.weights_after)
         if config.batch:
             epoch_steps.append(flat(t.learning))
-            if t.pattern == 3:
+            if t.pattern == patterns - 1:
                 previous, epoch_steps = flat(t.change), []
         else:
             previous = flat(t.change)
@@ -153,7 +164,8 @@ FAST_CONFIGS = [
     pytest.param(dict(sampling="random"), id="random-sampling"),
     pytest.param(dict(sampling="random", mode="batch", alpha=0.5, hidden=(2, 2, 2)),
                  id="random-batch-momentum"),
-]
+    pytest.param(dict(bias=False, mode="batch", alpha=0.3), id="no-bias-batch"),
+]  # the simplest case (one pattern an epoch): tests/engine/test_engine_simplest.py
 
 
 @pytest.mark.parametrize("settings", FAST_CONFIGS)

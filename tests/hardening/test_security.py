@@ -6,15 +6,18 @@ from __future__ import annotations
 import hmac
 import socket
 import string
+import urllib.error
+import urllib.request
 from typing import Any
 
 import pytest
 import websocket
-from hardening_support import ServerProcess
+from hardening_support import EventClient, ServerProcess
 
 from app.sessions import registry as registry_module
 from app.web import create_app, server
 from app.web import socketio as flask_socketio
+from app.web.hosts import machine_addresses
 from app.web.security import CONTENT_SECURITY_POLICY
 
 EVIL = "http://evil.example"
@@ -199,3 +202,77 @@ def test_serve_binds_loopback_by_default_and_warns_on_a_network() -> None:
         assert "0.0.0.0" in warning and "network" in warning
     finally:
         loud.stop()
+
+
+# ----- Host allow-list and proxies (issue 12: DNS rebinding, everyone behind nginx as one) -----
+
+
+def handshake(url: str, host: str, headers: dict[str, str] | None = None) -> int:
+    """Status of a raw Engine.IO polling handshake sent with `Host: host`."""
+    request = urllib.request.Request(f"{url}/socket.io/?EIO=4&transport=polling",
+                                     headers={"Host": host, **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_a_foreign_host_gets_no_session(live) -> None:
+    port = live.url.rsplit(":", 1)[1]
+    before = len(live.registry)
+    for host in ("evil.example", f"evil.example:{port}", "127.0.0.1.evil.example",
+                 "localhost.evil", "[::2]"):
+        assert handshake(live.url, host) in (400, 421), host
+    page = live.app.test_client().get("/", headers={"Host": "rebound.example"})
+    assert page.status_code == 421 and b"--allowed-host" in page.data
+    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        websocket.create_connection(live.url.replace("http", "ws") +
+                                    "/socket.io/?EIO=4&transport=websocket",
+                                    host="evil.example", timeout=10)
+    assert refused.value.status_code == 421
+    assert len(live.registry) == before
+    for host in ("localhost", f"127.0.0.1:{port}", f"[::1]:{port}"):
+        assert handshake(live.url, host) == 200, host
+
+
+def test_this_machines_addresses_and_named_hosts_are_allowed(make_live) -> None:
+    live = make_live(ALLOWED_HOSTS=("class.example.org",))
+    guard = live.app.extensions["backprop_hosts"]
+    for address in machine_addresses():
+        assert guard.allows(f"[{address}]:5000" if ":" in address else f"{address}:5000")
+    assert handshake(live.url, "class.example.org") == 200
+    assert handshake(live.url, "CLASS.example.org:8080") == 200
+    assert handshake(live.url, "other.example.org") == 421
+
+
+def test_forwarded_headers_count_only_behind_a_trusted_proxy(make_live) -> None:
+    forwarded = {"X-Forwarded-For": "10.1.2.3", "X-Forwarded-Host": "class.example.org",
+                 "X-Forwarded-Proto": "https", "Origin": "https://class.example.org"}
+    plain = make_live(MAX_SESSIONS_PER_ADDRESS=1)
+    without_origin = {k: v for k, v in forwarded.items() if k != "Origin"}
+    assert handshake(plain.url, "127.0.0.1", without_origin) == 200  # dropped, not believed
+    # a page claiming the forwarded host as its origin is refused: nothing trusts the header
+    assert handshake(plain.url, "127.0.0.1", forwarded) == 400
+    client = plain.app.test_client()
+    assert client.get("/join/ACDEFG", headers=forwarded).status_code == 302
+    behind = make_live(TRUST_PROXY=1, ALLOWED_HOSTS=("class.example.org",),
+                       MAX_SESSIONS_PER_ADDRESS=1)
+    assert behind.app.extensions["backprop_hosts"].trust_forwarded
+    # two students behind the proxy are two addresses, not one
+    through = {k: v for k, v in forwarded.items() if k != "Origin"}
+    first = EventClient(behind.url, headers={**through, "X-Forwarded-For": "10.0.0.1"},
+                        origin=forwarded["Origin"])
+    second = EventClient(behind.url, headers={**through, "X-Forwarded-For": "10.0.0.2"},
+                         origin=forwarded["Origin"])
+    try:
+        first.wait_event("hello")
+        second.wait_event("hello")
+        assert behind.registry.count("10.0.0.1") == 1 == behind.registry.count("10.0.0.2")
+        assert behind.registry.count("127.0.0.1") == 0
+        opened = first.call("room_open")
+        assert opened["join_url"] == f"https://class.example.org/join/{opened['code']}"
+    finally:
+        first.close()
+        second.close()
+    assert handshake(behind.url, "127.0.0.1", {"X-Forwarded-Host": "evil.example"}) == 421

@@ -52,3 +52,19 @@ test("a job that throws is reported and the others still run", () => {
   assert.deepEqual(ran, ["b"]);
   assert.throws(() => s.mark("nope"), /no job nope/);
 });
+
+test("a mark put off keeps the scheduler busy until it fires", (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout"] });
+  const frames = fakeFrames();
+  const s = createScheduler(frames.request);
+  let runs = 0;
+  s.add("surface", () => { runs += 1; });
+  frames.run();
+  s.markLater("surface", 5);
+  s.markLater("surface", 5);
+  assert.ok(!s.idle, "a paint is still to come");
+  t.mock.timers.tick(5);
+  assert.equal(frames.run(), 1);
+  assert.equal(runs, 2, "put off twice, painted once");
+  assert.ok(s.idle);
+});

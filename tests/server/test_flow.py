@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import resource
+import socket
 
 import pytest
+import websocket
+from live_support import eventually
 
+from app.engine import Trainer, TrainingConfig
+from app.sessions import CAPACITY, EXPORT_FORMAT
 from app.web import socketio
 
 
@@ -73,3 +79,55 @@ def test_fifty_running_sessions_all_receive_frames(live) -> None:
     assert len(live.registry) == 50
     for client in clients:
         assert client.call("pause")["ok"]
+
+
+def big_state() -> dict:
+    """An export of a long run (about 300 KB of JSON): what the issue's client re-exported."""
+    trainer = Trainer(TrainingConfig(hidden=(8, 8, 8)))
+    state = {**trainer.state(), "format": EXPORT_FORMAT, "speed": 0}
+    state["history"] = {"width": 2**20, "points": [
+        [i * 2**20 + 5, 0.123456789012345, 0.223456789012345, 0.173456789012345]
+        for i in range(CAPACITY)]}
+    return state
+
+
+def raw_client(url: str, session: str | None = None) -> tuple[websocket.WebSocket, str]:
+    """A WebSocket that reads its hello and then can stop reading (a tiny receive buffer)."""
+    ws = websocket.create_connection(
+        url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket", timeout=10,
+        sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),))
+    assert ws.recv().startswith("0")
+    ws.send("40" + json.dumps({"session": session}))
+    while True:
+        message = ws.recv()
+        if message.startswith('42["hello"'):
+            return ws, json.loads(message[2:])[1]["session"]
+
+
+def test_a_client_that_stops_reading_is_closed_past_the_byte_cap(make_live) -> None:
+    cap = 1024 * 1024  # above a reconnect's first frame (~370 KB here) plus one export
+    live = make_live(MAX_QUEUED_BYTES=cap, COMMAND_RATE=0)
+    ws, session_id = raw_client(live.url)
+    ws.send("420" + json.dumps(["import", {"state": big_state()}]))
+    bystander = live.client()
+    bystander.frame()
+    flow = live.app.extensions["backprop_flow"]
+    sent = 0
+    try:  # export after export, reading nothing: each answer is ~300 KB
+        while flow.closed == 0 and sent < 400:
+            sent += 1
+            ws.send(f"42{sent}" + json.dumps(["export", {}]))
+    except (websocket.WebSocketException, OSError):
+        pass  # the server closed the connection under us
+    eventually(lambda: flow.closed == 1)
+    ws.close(timeout=0.05)
+    session = live.registry.get(session_id)
+    eventually(lambda: session.sid is None)  # detached, kept for its grace period
+    queues = [s.queue for s in socketio.server.eio.sockets.values()]
+    assert all(q.bytes <= cap for q in queues)
+    assert bystander.call("step", {"unit": "epoch"})["ok"]  # nobody else noticed
+    back = live.client(session=session_id)
+    assert back.hello["resumed"] and "more than 1 MB waited" in back.hello["notice"]
+    assert back.call("export")["state"]["history"]["width"] == 2**20  # the import is kept
+    again = live.client(session=session_id)
+    assert "notice" not in again.hello  # said once

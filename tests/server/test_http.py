@@ -33,7 +33,7 @@ def test_every_response_has_the_security_headers(client) -> None:
 
 def test_healthz_counts_sessions(client, sock) -> None:
     assert client.get("/healthz").get_json() == {"ok": True, "degraded": [], "sessions": 1,
-                                                 "warm": True}
+                                                 "students": 0, "warm": True}
 
 
 def test_the_page_is_served_when_its_template_exists(client) -> None:

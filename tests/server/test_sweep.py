@@ -58,7 +58,7 @@ def test_a_sweep_streams_progress_then_every_nets_result(live) -> None:
     for k in (0, int(np.flatnonzero(np.isnan(converged_at))[0])):
         trainer = Trainer(TrainingConfig(seed=3 + k))
         trainer.run(20_000, stop_on_convergence=True)
-        expected = np.nan if trainer.converged_epoch is None else trainer.converged_epoch + 1
+        expected = np.nan if trainer.converged_epoch is None else trainer.converged_epoch
         np.testing.assert_equal(converged_at[k], np.float32(expected))
         assert final_loss[k] == np.float32(trainer.loss())
     # the finished sweep is not resent with every frame
@@ -83,7 +83,7 @@ def test_compare_runs_two_arms_on_the_same_seeds(live) -> None:
         at = floats(arm["results"]["converged_at"])
         trainer = Trainer(TrainingConfig(eta=eta, seed=1 + 5))
         trainer.run(5_000, stop_on_convergence=True)
-        expected = np.nan if trainer.converged_epoch is None else trainer.converged_epoch + 1
+        expected = np.nan if trainer.converged_epoch is None else trainer.converged_epoch
         np.testing.assert_equal(at[5], np.float32(expected))
 
 
