@@ -21,7 +21,7 @@ import { queryToSettings } from "./urlparams.js";
 import { withLabel } from "./format.js";
 import { roomFromSearch } from "./classroom.js";
 import { createPresenter } from "./room.js";
-import { createViewer, wireClassroomDialog, NAME_KEY } from "./viewer.js";
+import { createViewer, wireClassroomDialog, savedName } from "./viewer.js";
 import { createSweepPanel } from "./sweep-panel.js";
 
 const $ = scoped(document);
@@ -136,7 +136,7 @@ function connectAs(next) {
   if (mode.room) viewer.enter(mode.room, mode.forked);
   setSweep(state); // until the new connection's frames say
   scheduler.markAll();
-  const following = state.readOnly ? { room: mode.room, name: sessionStorage.getItem(NAME_KEY) } : {};
+  const following = state.readOnly ? { room: mode.room, name: savedName() } : {};
   client = connect(io, {
     hello: (hello) => {
       setSweep(state);
@@ -147,7 +147,7 @@ function connectAs(next) {
     },
     frame: onFrame,
     roomStatus: (s) => presenter.status(s),
-    roomLink: (link) => (state.readOnly ? viewer.note(link.message) : say(link.message)),
+    roomLink: (link) => (state.readOnly ? viewer.note(link.message) : presenter.link(link) || say(link.message)),
     takenOver: () => {
       sessionBar.movedAway();
       controls.setReadOnly(true);
@@ -155,7 +155,7 @@ function connectAs(next) {
     },
     error: (e) => {
       lastError = e?.message ?? "error";
-      if (state.readOnly) viewer.note(lastError);
+      if (state.readOnly) viewer.error(e);
       else say(lastError);
     },
     connection: (what, detail) => {
@@ -170,7 +170,7 @@ function connectAs(next) {
       } else if (what === "disconnected" && detail === "io server disconnect") {
         // Socket.IO does not reconnect after the server's own disconnect: say so, offer it
         if (mode.room) {
-          panels.status("Disconnected by the server.");
+          panels.status(viewer.gone ? "Not following a room." : "Disconnected by the server.");
         } else if (!sessionBar.detached) { // (a move to another tab said so already)
           sessionBar.closed(lastError);
           controls.setReadOnly(true);
@@ -214,15 +214,16 @@ async function start() {
   scheduler.add("sweep", () => sweep?.render(state, view.theme));
   scheduler.add("ready", markReady);
   const command = (name, payload) => client.command(name, payload);
-  presenter = createPresenter({ panel: $("room-panel"), openButton: $("room-open") }, {
+  presenter = createPresenter({ panel: $("room-panel"), openButton: $("room-open"), confirm: $("room-close-dialog") }, {
     command, selectedWeight, presenting: (on) => setMode("presenting", on),
   });
-  viewer = createViewer({ bar: $("viewer-bar"), card: $("poll-card") }, {
+  viewer = createViewer({ bar: $("viewer-bar"), card: $("poll-card"), gone: $("room-gone"), nameDialog: $("name-dialog") }, {
     command,
     fork: (session) => { sessionStorage.setItem(SESSION_KEY, session); connectAs({ ...mode, forked: true }); },
     live: () => connectAs({ ...mode, forked: false }),
-    ended: () => client?.close(),
+    follow: (handlers) => connect(io, handlers, sessionStorage, { room: mode.room, watch: true, name: savedName() }),
     hideControls: (on) => setMode("hide-controls", on),
+    highlight: (key) => { if (state.pollTarget !== key) { state.pollTarget = key; scheduler.mark("network"); } },
   });
   wireClassroomDialog($("classroom-dialog"), $("classroom-button"), { following: Boolean(mode.room) });
   // the settings table and the connection at once: neither waits for the other
