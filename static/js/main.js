@@ -146,6 +146,7 @@ function connectAs(next) {
       if (!mode.room) presenter.restore();
     },
     frame: onFrame,
+    roomHello: (hello) => viewer.joined(hello),
     roomStatus: (s) => presenter.status(s),
     roomLink: (link) => (state.readOnly ? viewer.note(link.message) : presenter.link(link) || say(link.message)),
     takenOver: () => {

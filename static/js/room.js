@@ -169,7 +169,7 @@ export function createPresenter({ panel, openButton, confirm }, { command, selec
   $("room-close").addEventListener("click", () => {
     if (!room) return;
     const n = last?.viewers ?? 0;
-    ask("room-close-code").textContent = spacedCode(room.code);
+    ask("room-close-title").textContent = `Close room ${spacedCode(room.code)}?`;
     ask("room-close-text").textContent = `${studentsText(n)} following it will see that it has closed (they can keep a copy of the network as it is). Its answers stay downloadable only while it is open.`;
     confirm.returnValue = "";
     confirm.showModal();

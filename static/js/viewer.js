@@ -35,8 +35,8 @@ function keepName(name, storage = globalThis.localStorage) {
  * payload)` sends over the current connection; `fork(session)` and `live()` switch the
  * connection; `follow(handlers)` opens a fork's light connection to the room (returns {close()});
  * `hideControls(on)` when the presenter hides the students' controls; `highlight(key)` the
- * network's poll target ("weight:l:j:i" or null). Returns {enter(code, forked), update(room),
- * note(text), error(e), connection(what, detail), gone, closed}.
+ * network's poll target ("weight:l:j:i" or null). Returns {enter(code, forked), joined(hello),
+ * update(room), note(text), error(e), connection(what, detail), gone, closed}.
  */
 export function createViewer({ bar, card, gone, nameDialog }, { command, fork, live, follow, hideControls, highlight }) {
   const inBar = scoped(bar);
@@ -63,8 +63,8 @@ export function createViewer({ bar, card, gone, nameDialog }, { command, fork, l
     if (!code) return;
     const spaced = spacedCode(code);
     const where = refused ? `Not following room ${spaced}.`
-      : closed ? `Room ${spaced} has closed.`
-        : forked ? `Your own copy of room ${spaced}: change anything.`
+      : forked ? `Your own copy of room ${spaced}${closed ? " (the room has closed)" : ""}: change anything.`
+        : closed ? `Room ${spaced} has closed.`
           : presenter === "offline" ? `Following room ${spaced}: the presenter is offline; the room waits for them.`
             : `Following room ${spaced} (live)`;
     $("viewer-text").textContent = where;
@@ -93,7 +93,7 @@ export function createViewer({ bar, card, gone, nameDialog }, { command, fork, l
     code = roomCode;
     forked = isForked;
     refused = null;
-    gone.hidden = !closed;
+    gone.hidden = !closed || forked;
     if (forked) showPoll(null);
     watcher?.close();
     watcher = null;
@@ -103,6 +103,11 @@ export function createViewer({ bar, card, gone, nameDialog }, { command, fork, l
     heard = null;
     note("");
     banner();
+  }
+
+  /** The server let this connection into the room (room_hello): now ask for a name. */
+  function joined() {
+    refused = null;
     askName();
   }
 
@@ -166,6 +171,7 @@ export function createViewer({ bar, card, gone, nameDialog }, { command, fork, l
   function error(e) {
     if (e?.event !== "connect" || forked) return note(e?.message ?? "error");
     refused = e.message ?? "refused";
+    if (nameDialog.open) nameDialog.close();
     const reason = refused.replace(/^room: /, "");
     const closedRoom = /has closed/.test(reason);
     const unknown = /no open room/.test(reason);
@@ -236,7 +242,7 @@ export function createViewer({ bar, card, gone, nameDialog }, { command, fork, l
     location.assign(`${location.pathname}?room=${typed}`);
   });
   return {
-    enter, update, note, error, connection,
+    enter, joined, update, note, error, connection,
     get closed() { return closed; },
     get gone() { return Boolean(refused); },
     get connected() { return connected; },
