@@ -11,7 +11,8 @@ from .codes import ALPHABET, CODE_LENGTH, new_code, normalize_code
 from .fanout import Fanout, Viewer
 from .hub import Hub, MemoryHub
 from .polls import POLL_KINDS, Poll, open_poll
-from .room import Room, RoomRegistry
+from .room import Room
+from .rooms import RoomRegistry
 
 __all__ = [
     "ALPHABET", "CODE_LENGTH", "POLL_KINDS", "Fanout", "Hub", "MemoryHub", "Poll", "Room",

@@ -56,7 +56,7 @@ def neuron_choices(trainer: Trainer) -> list[dict[str, str]]:
 
 def weight_label(trainer: Trainer, layer: int, neuron: int, column: int) -> str:
     """A weight's name as the page writes it: v₁,₀ (the bias is input 0), w₁,₂, v²₁,₃."""
-    return weight_name(trainer.shape.sizes, layer, neuron, column)
+    return weight_name(trainer.shape.sizes, layer, neuron, column, trainer.shape.bias)
 
 
 @dataclass

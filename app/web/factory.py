@@ -23,7 +23,8 @@ from . import (
 )
 from .extensions import socketio
 from .packets import guard_messages, packet_json
-from .rooms import Classroom, make_hub, rooms_http
+from .rooms import Classroom, make_hub
+from .rooms_http import rooms_http
 from .routes import pages
 from .security import add_headers, secret_key
 

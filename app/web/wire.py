@@ -22,10 +22,10 @@ _LITTLE_F32 = np.dtype("<f4")
 
 
 def jsonable(value: Any) -> Any:
-    """`value` with every number finite-or-null and float32 arrays as bytes."""
+    """`value` with every number finite-or-null and float32 arrays as base64 text."""
     if isinstance(value, float):
         return value if math.isfinite(value) else None
-    if value is None or isinstance(value, bool | int | str | bytes):
+    if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, FinitePoints):
         return value  # the error curve: finite numbers only, by construction
@@ -46,7 +46,6 @@ def jsonable(value: Any) -> Any:
     raise TypeError(f"cannot send a {type(value).__name__}")
 
 
-def float32_array(data: str | bytes) -> np.ndarray:
-    """Decode a surface array (base64 text, or raw bytes) back into float32 numbers."""
-    raw = base64.b64decode(data) if isinstance(data, str) else data
-    return np.frombuffer(raw, dtype=_LITTLE_F32)
+def float32_array(data: str) -> np.ndarray:
+    """Decode a surface array (base64 text) back into float32 numbers."""
+    return np.frombuffer(base64.b64decode(data), dtype=_LITTLE_F32)

@@ -85,7 +85,7 @@ export function wireActions({ stepper, controls, bar, dialog, editor }, page) {
   $("png-network").addEventListener("click", () => png("network", "network"));
   $("png-curve").addEventListener("click", () => png("curve", "error"));
   $("csv-history").addEventListener("click", () => downloadText(historyCSV(state.history), `${stem()}-error.csv`, "text/csv"));
-  $("csv-trace").addEventListener("click", () => downloadText(traceCSV(state.frame?.trace), `${stem()}-trace.csv`, "text/csv"));
+  $("csv-trace").addEventListener("click", () => downloadText(traceCSV(state.frame?.trace, state.frame?.settings?.bias !== false), `${stem()}-trace.csv`, "text/csv"));
   $("link").addEventListener("click", () => {
     if (!state.frame || !state.table) return;
     const query = settingsToQuery(state.frame.settings, state.table.settings);

@@ -17,15 +17,27 @@ export function base64ToFloat32(text) {
   return Float32Array.from({ length: raw.length / 4 }, (_, k) => view.getFloat32(4 * k, true));
 }
 
-/** The surfaces of a frame decoded: {resolution, output, hidden: [...]}, or null. */
+/**
+ * The surfaces of a frame decoded, or null: a two-input net's {kind: "grid", resolution,
+ * output, hidden: [...]} (G × G values each), a one-input net's {kind: "curve", points,
+ * range: [-m, m], output, hidden} (N values each, r(s) and h(s)).
+ */
 export function decodeSurface(surface) {
   if (!surface) return null;
   if (surface.encoding !== ENCODING) throw new TypeError(`surface: unknown encoding ${surface.encoding}`);
   const output = base64ToFloat32(surface.output);
   const hidden = (surface.hidden || []).map(base64ToFloat32);
+  if (surface.kind === "curve") {
+    const n = surface.points;
+    for (const line of [output, ...hidden]) {
+      if (line.length !== n) throw new RangeError(`surface: need ${n} values, got ${line.length}`);
+    }
+    return { kind: "curve", points: n, range: surface.range, output, hidden };
+  }
+  if (surface.kind !== undefined && surface.kind !== "grid") throw new TypeError(`surface: unknown kind ${surface.kind}`);
   const g = surface.resolution;
   for (const grid of [output, ...hidden]) {
     if (grid.length !== g * g) throw new RangeError(`surface: need ${g * g} values, got ${grid.length}`);
   }
-  return { resolution: g, output, hidden };
+  return { kind: "grid", resolution: g, output, hidden };
 }

@@ -3,11 +3,16 @@
 import { parseSetting } from "./urlparams.js";
 import { withLabel } from "./format.js";
 
-const ORDER = ["problem", "hidden", "activation", "mode", "eta", "alpha", "init_range", "seed", "sampling"];
+const ORDER = ["problem", "s", "d", "hidden", "bias", "activation", "mode", "eta", "alpha", "init_range", "seed", "sampling"];
+/** Settings that only the problem `simplest` uses (docs/protocol.md): shown with it only. */
+const SIMPLEST_ONLY = new Set(["s", "d"]);
 
 function controlFor(name, spec) {
   let input;
-  if (spec.kind === "choice") {
+  if (spec.kind === "switch") {
+    input = document.createElement("input");
+    input.type = "checkbox";
+  } else if (spec.kind === "choice") {
     input = document.createElement("select");
     for (const choice of spec.choices) {
       const option = document.createElement("option");
@@ -40,7 +45,8 @@ export function buildSettings(form, table, onChange) {
   for (const name of names) {
     const spec = table[name];
     const field = document.createElement("div");
-    field.className = name === "problem" || name === "hidden" || name === "sampling" ? "field wide" : "field";
+    field.className = name === "problem" || name === "hidden" || name === "sampling" ? "field wide" : spec.kind === "switch" ? "field switch-field" : "field";
+    field.dataset.setting = name;
     const label = document.createElement("label");
     label.htmlFor = `setting-${name}`;
     label.textContent = spec.label ?? name;
@@ -60,7 +66,7 @@ export function buildSettings(form, table, onChange) {
     inputs.set(name, input);
     errors.set(name, error);
     const commit = () => {
-      const text = input.value.trim();
+      const text = input.type === "checkbox" ? String(input.checked) : input.value.trim();
       const parsed = parseSetting(name, text, spec);
       if ("error" in parsed) return showError(name, parsed.error);
       clearError(name);
@@ -91,8 +97,13 @@ export function buildSettings(form, table, onChange) {
     shown = now;
     for (const [name, input] of inputs) {
       if (changed && document.activeElement !== input) clearError(name);
+      if (SIMPLEST_ONLY.has(name)) input.closest(".field").hidden = settings.problem !== "simplest";
       if (!(name in settings) || document.activeElement === input || input.getAttribute("aria-invalid")) continue;
       const value = settings[name];
+      if (input.type === "checkbox") {
+        input.checked = Boolean(value);
+        continue;
+      }
       const text = Array.isArray(value) ? value.join(",") : String(value);
       if (input.value !== text) input.value = text;
     }

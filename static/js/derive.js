@@ -6,7 +6,11 @@
 // An equation is a list of parts: a string of math text (x_{sub}, x^{sup}, x_o) or a number
 // part {n: value} (shown formatted, with the full value kept for tests and tooltips).
 
+import { positionText } from "./format.js";
+
 export const PHASE_ORDER = ["forward", "error", "delta_output", "delta_hidden", "update"];
+
+const capitalized = (text) => text[0].toUpperCase() + text.slice(1);
 
 const num = (n, wrap = false) => ({ n, wrap });
 
@@ -143,7 +147,7 @@ export function derivation(selection, frame) {
   const activation = frame.settings?.activation ?? "sigmoid";
   const shown = trace ? phaseIndex(trace) : -1;
   const note = trace
-    ? `Pattern ${trace.pattern + 1} of epoch ${trace.epoch + 1}, s = (${trace.s.join(", ")}), d = ${trace.d}; after the ${PHASE_ORDER[shown].replace("_", " ")} phase.`
+    ? `${capitalized(positionText(trace.epoch, trace.pattern))}, s = (${trace.s.join(", ")}), d = ${trace.d}; after the ${PHASE_ORDER[shown].replace("_", " ")} phase.`
     : "Step a phase or a pattern to see the numbers of one pattern.";
   if (selection.kind === "neuron") {
     const { layer: L, index: j } = selection;

@@ -1,5 +1,5 @@
 // Downloads: PNG of a canvas, JSON, CSV; and reading an uploaded JSON file.
-import { sizesFromWeights } from "./layout.js";
+import { shapeOf } from "./layout.js";
 
 /** Offer `blob` as a download named `name`. */
 export function downloadBlob(blob, name) {
@@ -36,6 +36,6 @@ export async function readJSONFile(file) {
 /** A file name stamp: the problem, the layout (2-2-1) and the epochs done. */
 export function fileStem(frame) {
   const s = frame?.settings ?? {};
-  const layout = sizesFromWeights(frame?.weights).join("-");
+  const layout = shapeOf(frame).sizes.join("-");
   return `backprop-${s.problem ?? "xor"}-${layout}-epoch${frame?.epoch ?? 0}`;
 }

@@ -24,6 +24,9 @@ import { createPresenter } from "./room.js";
 import { createViewer, wireClassroomDialog, savedName } from "./viewer.js";
 import { createSweepPanel } from "./sweep-panel.js";
 
+// the settings table first of all: it loads while the page sets itself up and connects
+let tableReady = fetchTable();
+
 const $ = scoped(document);
 const state = Object.assign(createState(), { cursor: null }); // cursor: the keyboard's item on the network
 const scheduler = createScheduler();
@@ -31,7 +34,7 @@ const say = createMessages($("message"));
 const busy = createBusy($("network-busy"));
 const sessionBar = createSessionBar($("session-bar"), { reconnect: () => connectAs(mode) });
 let lastError = ""; // the server's last word before it closes a connection
-const canvases = { network: $("network-canvas"), curve: $("curve-canvas"), surface: $("surface-canvas"), hidden: $("hidden-surfaces") };
+const canvases = { network: $("network-canvas"), curve: $("curve-canvas"), surface: $("surface-canvas"), caption: $("surface-caption"), hidden: $("hidden-surfaces") };
 const view = createCanvases(scheduler, state, canvases);
 let client = null;
 let mode = { room: null, forked: false }; // following a room (read-only) unless forked
@@ -54,7 +57,7 @@ wirePointer({ canvas: canvases.network, tip: $("tooltip"), state, layout: () => 
   drop: (drag) => send("set_weight", { layer: drag.layer, neuron: drag.neuron, input: drag.input, value: drag.value }),
 });
 wireNetworkKeys(canvases.network, {
-  state, sizes: () => view.layout?.sizes, start: () => state.selection ?? (state.frame && defaultSelection(state.frame)),
+  state, sizes: () => view.layout, start: () => state.selection ?? (state.frame && defaultSelection(state.frame)),
 }, {
   move: () => scheduler.mark("network", "derivation"),
   select: () => { scheduler.mark("network", "derivation"); editor.update(); },
@@ -125,7 +128,6 @@ function onFrame(frame) {
 
 // ----- connection: the tab's own session, or a room it follows ---------------------------------
 let applied = false;
-let tableReady = null;
 function connectAs(next) {
   client?.close();
   mode = next;
@@ -211,9 +213,6 @@ async function start() {
   Object.assign(state, loadPrefs(globalThis.localStorage, location.search));
   for (const name of ["numbers", "log", "projector"]) $(`${name}-toggle`).checked = state[name];
   setMode("projector", state.projector);
-  view.setTheme();
-  scheduler.add("sweep", () => sweep?.render(state, view.theme));
-  scheduler.add("ready", markReady);
   const command = (name, payload) => client.command(name, payload);
   presenter = createPresenter({ panel: $("room-panel"), openButton: $("room-open"), confirm: $("room-close-dialog") }, {
     command, selectedWeight, presenting: (on) => setMode("presenting", on),
@@ -227,9 +226,10 @@ async function start() {
     highlight: (key) => { if (state.pollTarget !== key) { state.pollTarget = key; scheduler.mark("network"); } },
   });
   wireClassroomDialog($("classroom-dialog"), $("classroom-button"), { following: Boolean(mode.room) });
-  // the settings table and the connection at once: neither waits for the other
-  tableReady = fetchTable();
-  connectAs(mode);
+  connectAs(mode); // while the table loads: neither waits for the other
+  view.setTheme();
+  scheduler.add("sweep", () => sweep?.render(state, view.theme));
+  scheduler.add("ready", markReady);
   try {
     state.table = await tableReady;
   } catch (error) {

@@ -4,15 +4,16 @@
 // cursor (Enter again on a selected weight edits its value), Escape puts the cursor away.
 // moveCursor is pure; wireNetworkKeys binds it to the canvas.
 
-/** The items of column c: neurons of layer c/2 (even c), weights of layer (c-1)/2 (odd c). */
-export function columnItems(sizes, c) {
+/** The items of column c: neurons of layer c/2 (even c), weights of layer (c-1)/2 (odd c);
+ *  `bias`: each neuron has a bias weight (the last input column). */
+export function columnItems(sizes, c, bias = true) {
   if (c % 2 === 0) {
     const L = c / 2;
     return Array.from({ length: sizes[L] }, (_, index) => ({ kind: "neuron", layer: L, index }));
   }
   const l = (c - 1) / 2;
   const items = [];
-  for (let neuron = 0; neuron < sizes[l + 1]; neuron++) for (let input = 0; input <= sizes[l]; input++) items.push({ kind: "weight", layer: l, neuron, input });
+  for (let neuron = 0; neuron < sizes[l + 1]; neuron++) for (let input = 0; input < sizes[l] + (bias ? 1 : 0); input++) items.push({ kind: "weight", layer: l, neuron, input });
   return items;
 }
 
@@ -25,10 +26,10 @@ const same = (a, b) => a.kind === b.kind && a.layer === b.layer && a.index === b
  * it feeds and ← to the one it comes from (the bias's: the layer's last neuron). Returns the
  * same cursor for keys that do not move it (and at the edges).
  */
-export function moveCursor(sizes, cursor, key) {
+export function moveCursor(sizes, cursor, key, bias = true) {
   const last = 2 * (sizes.length - 1);
   const c = columnOf(cursor);
-  const items = columnItems(sizes, c);
+  const items = columnItems(sizes, c, bias);
   const k = Math.max(0, items.findIndex((item) => same(item, cursor)));
   switch (key) {
     case "ArrowUp": return items[Math.max(0, k - 1)];
@@ -51,15 +52,15 @@ export function moveCursor(sizes, cursor, key) {
 export const NETWORK_KEYS = new Set(["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End", "Enter", "Escape"]);
 
 /**
- * Bind the keys to `canvas`. `state` holds the cursor and selection; `sizes()` the network's
- * layer sizes; `start()` the item the cursor starts on; `on`: {move() after the cursor moved,
+ * Bind the keys to `canvas`. `state` holds the cursor and selection; `sizes()` the drawn
+ * layout ({sizes, bias}); `start()` the item the cursor starts on; `on`: {move() after the cursor moved,
  * select() after Enter selected it, edit() on Enter over the already selected weight}.
  */
 export function wireNetworkKeys(canvas, { state, sizes, start }, on) {
   canvas.addEventListener("keydown", (event) => {
     if (!NETWORK_KEYS.has(event.key) || event.altKey || event.ctrlKey || event.metaKey) return;
     const shape = sizes();
-    if (!shape) return;
+    if (!shape?.sizes) return;
     event.preventDefault();
     if (event.key === "Escape") {
       if (state.cursor) {
@@ -79,14 +80,14 @@ export function wireNetworkKeys(canvas, { state, sizes, start }, on) {
       else on.select();
       return;
     }
-    const next = moveCursor(shape, state.cursor, event.key);
+    const next = moveCursor(shape.sizes, state.cursor, event.key, shape.bias !== false);
     if (!same(next, state.cursor)) {
       state.cursor = next;
       on.move();
     }
   });
   canvas.addEventListener("focus", () => { // by Tab (a click does not focus it): show where the cursor is
-    if (state.cursor || !sizes()) return;
+    if (state.cursor || !sizes()?.sizes) return;
     state.cursor = start();
     if (state.cursor) on.move();
   });

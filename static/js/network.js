@@ -121,7 +121,7 @@ export function drawNetwork(ctx, data, layout) {
       for (const e of layout.edges) {
         if (e.layer !== layer) continue;
         const f = forward ? local : 1 - local;
-        const value = forward ? (e.input === sizes[e.layer] ? 1 : neuronOutput(trace, e.layer, e.input)) : trace.delta[e.layer]?.[e.neuron];
+        const value = forward ? (layout.bias !== false && e.input === sizes[e.layer] ? 1 : neuronOutput(trace, e.layer, e.input)) : trace.delta[e.layer]?.[e.neuron];
         const r = (forward ? 4 + 3 * Math.min(1, Math.abs(value ?? 0)) : 4 + 40 * Math.min(0.1, Math.abs(value ?? 0))) * s;
         ctx.fillStyle = forward ? css(diverging(value * 2 - 1)) : value < 0 ? theme.neg : theme.pos;
         circle(ctx, lerp(e.x1, e.x2, f), lerp(e.y1, e.y2, f), r);
@@ -157,6 +157,7 @@ export function drawNetwork(ctx, data, layout) {
       circle(ctx, n.x, n.y, r + 13 * s);
       ctx.stroke();
       ctx.setLineDash([]);
+      rings.set(`${n.layer}:${n.index}`, r + 15 * s); // the labels keep clear of the halo too
     }
     if (!n.bias && data.lit?.has(`neuron:${n.layer}:${n.index}`)) {
       // a lesson points here: a wide ring in the focus colour, outside the δ ring

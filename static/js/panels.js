@@ -6,7 +6,7 @@ import { scoped } from "./dom.js";
 import { renderDerivation, numberSpan, setNumber } from "./derivation.js";
 import { renderTruth } from "./truth.js";
 import { statusText, PHASE_LABELS } from "./format.js";
-import { sizesFromWeights } from "./layout.js";
+import { shapeOf } from "./layout.js";
 import { saturation, saturationNote } from "./saturation.js";
 import { derivationSummary } from "./summary.js";
 
@@ -17,7 +17,7 @@ function setText(node, text) {
 
 /** The neuron the derivation shows when nothing is hovered or selected: the output. */
 export function defaultSelection(frame) {
-  const sizes = sizesFromWeights(frame.weights);
+  const { sizes } = shapeOf(frame);
   return { kind: "neuron", layer: sizes.length - 1, index: 0 };
 }
 
@@ -76,7 +76,7 @@ export function createPanels(scheduler, state, root, hooks) {
     const activation = frame.settings?.activation ?? "sigmoid";
     const below = state.table?.saturated_below?.[activation];
     const names = (frame.truth ?? []).map((row) => `(${row.s.join(",")})`);
-    setText(note, saturationNote(saturation(frame.truth, below), sizesFromWeights(frame.weights), activation, below, names));
+    setText(note, saturationNote(saturation(frame.truth, below), shapeOf(frame).sizes, activation, below, names));
     hooks.afterFrame?.();
   }
 

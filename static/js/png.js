@@ -2,12 +2,12 @@
 // handout or slide) with a caption band naming the run: problem, layout, activation, η, α,
 // epochs done and the loss. The caption's words are pure (captionText); the rest draws.
 import { fmt, epochsDone } from "./format.js";
-import { sizesFromWeights } from "./layout.js";
+import { shapeOf } from "./layout.js";
 
 /** "xor · 2-2-1 · sigmoid · η = 0.5 · α = 0 · 1 265 epochs done · L = 0.00312". */
 export function captionText(frame) {
   const s = frame?.settings ?? {};
-  const layout = sizesFromWeights(frame?.weights).join("-");
+  const layout = shapeOf(frame).sizes.join("-");
   const parts = [s.problem ?? "xor", layout, s.activation ?? "sigmoid", `η = ${s.eta}`, `α = ${s.alpha}`, epochsDone(frame?.epoch ?? 0)];
   if (Number.isFinite(frame?.loss)) parts.push(`L = ${fmt(frame.loss)}`);
   return parts.join(" · ");

@@ -40,7 +40,7 @@ export function wirePointer({ canvas, tip, state, layout }, on) {
       const dy = state.drag.startY - p.y;
       state.drag.value = state.drag.start + dy * state.drag.perPixel;
       state.drag.moved = state.drag.moved || Math.abs(dy) > 2;
-      showTip(p, `${weightLabel(shape.sizes, state.drag.layer, state.drag.neuron, state.drag.input)} = ${fmt(state.drag.value)}`);
+      showTip(p, `${weightLabel(shape.sizes, state.drag.layer, state.drag.neuron, state.drag.input, shape.bias)} = ${fmt(state.drag.value)}`);
       on.drag();
       return;
     }
@@ -52,7 +52,7 @@ export function wirePointer({ canvas, tip, state, layout }, on) {
       state.hover = hit;
       on.hover();
     }
-    if (hit?.kind === "weight") showTip(p, `${weightLabel(shape.sizes, hit.layer, hit.neuron, hit.input)} = ${fmt(weightAt(state.frame, hit))}`);
+    if (hit?.kind === "weight") showTip(p, `${weightLabel(shape.sizes, hit.layer, hit.neuron, hit.input, shape.bias)} = ${fmt(weightAt(state.frame, hit))}`);
     else if (hit?.kind === "neuron") showTip(p, neuronLabel(shape.sizes, hit.layer, hit.index));
     else tip.hidden = true;
   });

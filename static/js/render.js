@@ -2,10 +2,10 @@
 // and the decision surfaces, each redrawn only when marked dirty: by a frame that changed what
 // it shows, a hover or selection (the network only), a toggle, a new theme or its own resize.
 import { fitCanvas, readTheme, watchSize } from "./canvas.js";
-import { networkLayout, sizesFromWeights, neuronLabel } from "./layout.js";
+import { networkLayout, shapeOf, neuronLabel } from "./layout.js";
 import { drawNetwork } from "./network.js";
 import { drawCurve } from "./curve.js";
-import { drawSurface } from "./surface.js";
+import { drawSurface, drawResponseCurve } from "./surface.js";
 import { phasesToPlay, startAnimation, animationAt } from "./animate.js";
 import { displayedWeights } from "./store.js";
 import { saturation } from "./saturation.js";
@@ -15,7 +15,8 @@ export const SURFACE_MS = 100;
 
 /**
  * The canvases' jobs on `scheduler`, drawing from `state` (store.js). `canvases`: {network,
- * curve, surface, hidden (the box the hidden neurons' small surfaces go in)}. Returns the view
+ * curve, surface, caption (the surface's), hidden (the box the hidden neurons' small surfaces
+ * go in)}. Returns the view
  * {layout, theme, saturated, frameArrived(previousTrace, frame), setTheme(), mark(...names),
  * picture(kind) (the network or the curve to export)}.
  */
@@ -30,11 +31,11 @@ export function createCanvases(scheduler, state, canvases) {
     const anim = animationAt(view.anim, now);
     if (!anim) view.anim = null;
     const net = fitCanvas(canvases.network);
-    const sizes = sizesFromWeights(frame.weights);
+    const { sizes, bias } = shapeOf(frame);
     const old = view.layout;
-    if (!old || old.width !== net.width || old.height !== net.height || old.sizes.join() !== sizes.join()) {
+    if (!old || old.width !== net.width || old.height !== net.height || old.sizes.join() !== sizes.join() || old.bias !== bias) {
       const s = view.theme.scale || 1;
-      view.layout = networkLayout(sizes, net.width, net.height, 24 + 14 * s, 34 * s);
+      view.layout = networkLayout(sizes, net.width, net.height, 24 + 14 * s, 34 * s, bias);
     }
     const activation = frame.settings?.activation ?? "sigmoid";
     const neurons = saturation(frame.truth, state.table?.saturated_below?.[activation]);
@@ -89,17 +90,20 @@ export function createCanvases(scheduler, state, canvases) {
     surfacesAt = now;
     const [lo, hi] = frame.settings?.activation === "tanh" ? [-1, 1] : [0, 1];
     const main = fitCanvas(canvases.surface);
-    drawSurface(main.ctx, { grid: surface.output, resolution: surface.resolution, lo, hi, patterns: frame.truth, theme: view.theme }, main);
-    hiddenCanvases(surface.hidden.length, sizesFromWeights(frame.weights)).forEach((canvas, k) => {
+    const draw = (ctx, values, patterns, box) => (surface.kind === "curve"
+      ? drawResponseCurve(ctx, { line: values, range: surface.range, lo, hi, patterns, theme: view.theme }, box)
+      : drawSurface(ctx, { grid: values, resolution: surface.resolution, lo, hi, patterns, theme: view.theme }, box));
+    draw(main.ctx, surface.output, frame.truth, main);
+    canvases.caption.textContent = surface.kind === "curve" ? "r against s" : "r over (s₁, s₂)";
+    canvases.surface.setAttribute("aria-label", surface.kind === "curve"
+      ? "The response r against the signal s, with the pattern (s, d) marked"
+      : `The response r over the input square, with the ${frame.truth?.length ?? 4} patterns marked`);
+    hiddenCanvases(surface.hidden.length, shapeOf(frame).sizes).forEach((canvas, k) => {
       const small = fitCanvas(canvas);
-      drawSurface(small.ctx, { grid: surface.hidden[k], resolution: surface.resolution, lo, hi, patterns: null, theme: view.theme }, small);
+      draw(small.ctx, surface.hidden[k], null, small);
     });
   }
 
-  // the drawing scale follows the window (projector mode on a full HD screen draws larger)
-  globalThis.addEventListener?.("resize", () => {
-    if (view.theme && readTheme().scale !== view.theme.scale) setTheme();
-  });
   scheduler.add("network", paintNetwork);
   scheduler.add("curve", paintCurve);
   scheduler.add("surface", paintSurfaces);
@@ -119,7 +123,8 @@ export function createCanvases(scheduler, state, canvases) {
     if (kind === "curve") {
       return { width, height, draw: (ctx) => drawCurve(ctx, { points: state.history, marks: state.marks, log: state.log, theme: view.theme, epoch: frame.epoch }, { width, height }) };
     }
-    const layout = view.layout ?? networkLayout(sizesFromWeights(frame.weights), width, height);
+    const shape = shapeOf(frame);
+    const layout = view.layout ?? networkLayout(shape.sizes, width, height, 28, 34, shape.bias);
     return {
       width: layout.width, height: layout.height,
       draw: (ctx) => drawNetwork(ctx, {

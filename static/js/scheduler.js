@@ -4,6 +4,12 @@
 
 /** Performance measures are cleared after this many (a long class must not fill the timeline). */
 const KEEP_MEASURES = 600;
+/**
+ * Past this many ms in one frame, the jobs still due wait for the next frame (and go first
+ * then): a frame that would draw the network, the curve and the surfaces at once on a busy
+ * machine is spread over two or three, none of them a long task.
+ */
+export const FRAME_BUDGET_MS = 8;
 
 /**
  * A scheduler over `requestFrame` (requestAnimationFrame). add(name, paint) registers a job;
@@ -13,7 +19,7 @@ const KEEP_MEASURES = 600;
  * Every frame that ran a job is a
  * performance measure named "draw" (bench/frontend.py observes them).
  */
-export function createScheduler(requestFrame = (cb) => globalThis.requestAnimationFrame(cb), onError = (name, error) => console.error(`render ${name}:`, error)) {
+export function createScheduler(requestFrame = (cb) => globalThis.requestAnimationFrame(cb), onError = (name, error) => console.error(`render ${name}:`, error), clock = () => performance.now()) {
   const jobs = new Map();
   const dirty = new Set();
   const counts = {};
@@ -21,12 +27,22 @@ export function createScheduler(requestFrame = (cb) => globalThis.requestAnimati
   const measured = {};
   const later = new Map(); // name -> timer of a mark put off (markLater)
 
+  let deferred = new Set(); // put off by the budget last frame: they go first
   function tick(now) {
     requested = false;
-    const start = performance.now();
+    const start = clock();
     const due = [...jobs.keys()].filter((name) => dirty.has(name));
+    due.sort((a, b) => Number(deferred.has(b)) - Number(deferred.has(a)));
     for (const name of due) dirty.delete(name);
-    for (const name of due) {
+    const putOff = new Set();
+    for (const [k, name] of due.entries()) {
+      if (k > 0 && clock() - start > FRAME_BUDGET_MS) { // the rest next frame
+        for (const rest of due.slice(k)) {
+          dirty.add(rest);
+          putOff.add(rest);
+        }
+        break;
+      }
       counts[name] += 1;
       let again = false;
       try {
@@ -36,10 +52,12 @@ export function createScheduler(requestFrame = (cb) => globalThis.requestAnimati
       }
       if (again) dirty.add(name);
     }
+    deferred = putOff;
     if (due.length) measure("draw", start);
     if (dirty.size) request();
   }
   function measure(name, start) {
+    if (!globalThis.performance?.measure) return;
     performance.measure(name, { start, end: performance.now() });
     measured[name] = (measured[name] ?? 0) + 1;
     if (measured[name] % KEEP_MEASURES === 0) performance.clearMeasures(name);

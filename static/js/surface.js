@@ -1,4 +1,5 @@
-// Drawing a decision surface: drawSurface(ctx, data, box). A G × G grid of outputs over the
+// Drawing a decision surface: drawSurface(ctx, data, box); a one-input net's response curve:
+// drawResponseCurve(ctx, data, box). A G × G grid of outputs over the
 // input square as a heatmap (row 0 is s₂ = 0, drawn at the bottom) with the 4 patterns marked
 // by their desired response. The grid image is cached per grid array.
 import { heatmapInto, diverging, css } from "./palette.js";
@@ -21,6 +22,49 @@ function gridImage(target, grid, resolution, lo, hi) {
   entry.ctx.putImageData(entry.image, 0, 0);
   Object.assign(entry, { grid, lo, hi });
   return entry.canvas;
+}
+
+/**
+ * A one-input net's response (or a hidden neuron's output) as a line over s in [-m, m]
+ * (`range`), y from lo to hi, with the pattern (s, d) marked: the simplest case's "surface".
+ * data: {line: Float32Array, range, lo, hi, patterns, theme}; box: {width, height}.
+ */
+export function drawResponseCurve(ctx, data, box) {
+  const { theme, line } = data;
+  const s = theme.scale || 1;
+  ctx.fillStyle = theme.bg;
+  ctx.fillRect(0, 0, box.width, box.height);
+  ctx.strokeStyle = theme.line;
+  ctx.lineWidth = Math.max(1, Math.round(s));
+  ctx.strokeRect(0.5, 0.5, box.width - 1, box.height - 1);
+  const [m0, m1] = data.range;
+  const x = (v) => ((v - m0) / (m1 - m0)) * box.width;
+  const y = (v) => box.height - ((v - data.lo) / (data.hi - data.lo || 1)) * box.height;
+  ctx.beginPath(); // s = 0 and the middle of the output range, for reading the curve
+  ctx.moveTo(Math.round(x(0)) + 0.5, 0);
+  ctx.lineTo(Math.round(x(0)) + 0.5, box.height);
+  ctx.moveTo(0, Math.round(y((data.lo + data.hi) / 2)) + 0.5);
+  ctx.lineTo(box.width, Math.round(y((data.lo + data.hi) / 2)) + 0.5);
+  ctx.stroke();
+  ctx.strokeStyle = theme.accent;
+  ctx.lineWidth = 2 * s;
+  ctx.beginPath();
+  line.forEach((v, i) => {
+    const px = (i / (line.length - 1)) * box.width;
+    if (i) ctx.lineTo(px, y(v));
+    else ctx.moveTo(px, y(v));
+  });
+  ctx.stroke();
+  const r = Math.max(4, Math.min(box.width, box.height) * 0.05);
+  for (const p of data.patterns || []) {
+    ctx.fillStyle = css(diverging(((p.d - data.lo) / (data.hi - data.lo || 1)) * 2 - 1));
+    ctx.strokeStyle = p.close ? theme.good : theme.ink;
+    ctx.lineWidth = (p.close ? 3 : 2) * s;
+    ctx.beginPath();
+    ctx.arc(Math.min(Math.max(x(p.s[0]), r + 2), box.width - r - 2), Math.min(Math.max(y(p.d), r + 2), box.height - r - 2), r, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.stroke();
+  }
 }
 
 /**

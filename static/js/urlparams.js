@@ -4,6 +4,10 @@
 /** Parse one setting's text from the query by its kind; returns {value} or {error}. */
 export function parseSetting(name, text, spec) {
   switch (spec.kind) {
+    case "switch":
+      if (["true", "1", "on"].includes(text)) return { value: true };
+      if (["false", "0", "off"].includes(text)) return { value: false };
+      return { error: `${name}: need true or false` };
     case "choice":
       return spec.choices.includes(text) ? { value: text } : { error: `${name}: ${text} is not one of ${spec.choices.join(", ")}` };
     case "layout": {

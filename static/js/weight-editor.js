@@ -2,7 +2,7 @@
 // exactly. It follows the selection and the frame: another weight selected shows that weight's
 // value at once (a half-typed value for the old one is dropped); a neuron selected empties it.
 import { scoped } from "./dom.js";
-import { sizesFromWeights, weightLabel } from "./layout.js";
+import { shapeOf, weightLabel } from "./layout.js";
 import { parseNumber } from "./format.js";
 import { weightAt } from "./pointer.js";
 
@@ -45,7 +45,8 @@ export function createWeightEditor(form, { state, send, say }) {
       input.removeAttribute("aria-label");
       return;
     }
-    const label = weightLabel(sizesFromWeights(weights), sel.layer, sel.neuron, sel.input);
+    const { sizes, bias } = shapeOf(state.frame);
+    const label = weightLabel(sizes, sel.layer, sel.neuron, sel.input, bias);
     name.textContent = label;
     input.setAttribute("aria-label", `Value of weight ${label}`);
     if (moved || form.ownerDocument.activeElement !== input) {

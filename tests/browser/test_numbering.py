@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import struct
 from typing import Any
 
-from browser_helpers import page_session
+from browser_helpers import page_session, screenshot
 from playwright.sync_api import expect
+
+from app.engine import Trainer, TrainingConfig
 
 STATUS = "#status"
 HOOK_TEXT = """
@@ -52,6 +55,31 @@ def test_epochs_agree_across_status_derivation_and_csvs(open_page: Any) -> None:
     assert history[0]["after_epoch"] == "0" and history[-1]["after_epoch"] == "1"
     session = page_session(page)
     assert (session.trainer.epoch, session.trainer.pattern) == (1, 2)
+
+
+def test_converged_means_the_same_in_the_status_the_truth_table_and_the_engine(
+        open_page: Any) -> None:
+    # tanh, seed 2: the case where the status once said converged beside an e of 0.103
+    page = open_page("?activation=tanh&seed=2")
+    expect(page.locator("#setting-activation")).to_have_value("tanh")
+    top = page.evaluate("() => globalThis.backpropXor.state.table.speeds.length - 1")
+    page.locator("#speed").fill(str(top))
+    page.get_by_role("button", name="Run").click()
+    status = page.locator(STATUS)
+    expect(status).to_contain_text(re.compile(r"Converged after epoch [\d\u2009]+: every"),
+                                   timeout=60_000)
+    expect(page.locator("#run")).to_have_text("Run")
+    frame = page.evaluate("() => globalThis.backpropXor.state.frame")
+    n = frame["converged_epoch"]
+    assert frame["epoch"] == n, "the counter reads the epoch after which it converged"
+    assert f"after epoch {n:,}".replace(",", "\u2009") in status.inner_text()
+    marks = page.locator("#truth-table tbody td.close")
+    expect(marks).to_have_count(4)  # every row ✓ ...
+    assert all(abs(row["e"]) < 0.1 for row in frame["truth"])  # ... on the weights shown
+    engine = Trainer(TrainingConfig(activation="tanh", seed=2))
+    engine.run(200_000, stop_on_convergence=True)
+    assert engine.converged_epoch == n, "the CLI's and the page's converged epoch agree"
+    screenshot(page, "numbering-converged-tanh")
 
 
 def png_size(data: bytes) -> tuple[int, int]:

@@ -21,3 +21,13 @@ test("decodeSurface reads the encoding and checks the grid size", () => {
   assert.throws(() => decodeSurface({ resolution: 2, output: text, hidden: [] }), TypeError, "no encoding: refused");
   assert.equal(decodeSurface(null), null);
 });
+
+test("a one-input net's surface is a curve of N values over [-m, m]", () => {
+  const line = b64([0.1, 0.5, 0.9]);
+  const s = decodeSurface({ kind: "curve", points: 3, range: [-2, 2], output: line, hidden: [line], encoding: "base64-float32le" });
+  assert.equal(s.kind, "curve");
+  assert.deepEqual(s.range, [-2, 2]);
+  assert.equal(s.output.length, 3);
+  assert.throws(() => decodeSurface({ kind: "curve", points: 4, range: [-2, 2], output: line, hidden: [], encoding: "base64-float32le" }), RangeError);
+  assert.throws(() => decodeSurface({ kind: "cube", resolution: 2, output: line, hidden: [], encoding: "base64-float32le" }), TypeError);
+});

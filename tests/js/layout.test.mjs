@@ -1,6 +1,6 @@
 import test from "node:test";
 import assert from "node:assert/strict";
-import { networkLayout, hitTest, neuronLabel, weightLabel, sizesFromWeights, segmentDistance, sameSelection } from "../../static/js/layout.js";
+import { networkLayout, hitTest, neuronLabel, weightLabel, sizesFromWeights, shapeOf, segmentDistance, sameSelection } from "../../static/js/layout.js";
 
 test("labels follow the derivation: s, h, r, v, w with bias input 0", () => {
   const sizes = [2, 2, 1];
@@ -51,4 +51,16 @@ test("segmentDistance and sameSelection", () => {
   assert.ok(sameSelection({ kind: "weight", layer: 0, neuron: 1, input: 2 }, { kind: "weight", layer: 0, neuron: 1, input: 2 }));
   assert.ok(!sameSelection({ kind: "neuron", layer: 0, index: 1 }, null));
   assert.ok(sameSelection(null, null));
+});
+
+test("the simplest net: no bias nodes or weights, the derivation's plain symbols", () => {
+  const layout = networkLayout([1, 1, 1], 400, 250, 28, 34, false);
+  assert.equal(layout.nodes.length, 3);
+  assert.ok(!layout.nodes.some((n) => n.bias));
+  assert.deepEqual(layout.edges.map((e) => e.label), ["v", "w"]);
+  assert.deepEqual(layout.nodes.map((n) => n.label), ["s", "h", "r"]);
+  assert.deepEqual(sizesFromWeights([[[0.5]], [[0.7]]], false), [1, 1, 1]);
+  assert.deepEqual(shapeOf({ settings: { bias: false }, weights: [[[0.5]], [[0.7]]] }), { sizes: [1, 1, 1], bias: false });
+  assert.equal(weightLabel([2, 2, 1], 0, 0, 1, false), "v₁,₂", "without biases, subscripts stay where there are several");
+  assert.equal(neuronLabel([2, 1, 1], 1, 0), "h", "one hidden neuron: h, as the derivation writes it");
 });

@@ -49,3 +49,13 @@ test("every item of a deep net is reachable from the output", () => {
   const all = [0, 1, 2, 3, 4, 5, 6].flatMap((c) => columnItems(sizes, c));
   assert.equal(seen.size, all.length);
 });
+
+test("the simplest net (no biases): s, v, h, w, r in a row", () => {
+  const sizes = [1, 1, 1];
+  assert.deepEqual(columnItems(sizes, 1, false), [w(0, 0, 0)], "one weight, no bias column");
+  let c = n(0, 0);
+  const seen = [];
+  for (let k = 0; k < 4; k++) seen.push((c = moveCursor(sizes, c, "ArrowRight", false)));
+  assert.deepEqual(seen, [w(0, 0, 0), n(1, 0), w(1, 0, 0), n(2, 0)]);
+  assert.deepEqual(moveCursor(sizes, w(1, 0, 0), "ArrowDown", false), w(1, 0, 0));
+});

@@ -1,6 +1,6 @@
 import test from "node:test";
 import assert from "node:assert/strict";
-import { createScheduler } from "../../static/js/scheduler.js";
+import { createScheduler, FRAME_BUDGET_MS } from "../../static/js/scheduler.js";
 
 function fakeFrames() {
   const queue = [];
@@ -66,5 +66,26 @@ test("a mark put off keeps the scheduler busy until it fires", (t) => {
   t.mock.timers.tick(5);
   assert.equal(frames.run(), 1);
   assert.equal(runs, 2, "put off twice, painted once");
+  assert.ok(s.idle);
+});
+
+test("past the frame budget the other jobs wait for the next frame, and go first then", () => {
+  const frames = fakeFrames();
+  let time = 0;
+  const s = createScheduler(frames.request, undefined, () => time);
+  const ran = [];
+  const job = (name, ms, again = () => false) => s.add(name, () => { ran.push(name); time += ms; return again(); });
+  let animating = 3;
+  job("network", FRAME_BUDGET_MS + 1, () => --animating > 0); // slow, and animating
+  job("curve", 2);
+  job("surface", 2);
+  frames.run();
+  assert.deepEqual(ran, ["network"], "the network used up the frame");
+  ran.length = 0;
+  frames.run();
+  assert.deepEqual(ran, ["curve", "surface", "network"], "the put-off jobs first, then the animation");
+  ran.length = 0;
+  frames.run();
+  assert.deepEqual(ran, ["network"]);
   assert.ok(s.idle);
 });

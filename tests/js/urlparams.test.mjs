@@ -26,3 +26,14 @@ test("bad values are reported by name and left out; unknown names ignored", () =
   assert.deepEqual(parseSetting("hidden", "1,2,3,4", TABLE.hidden).error !== undefined, true);
   assert.deepEqual(parseSetting("eta", "1e-3", TABLE.eta), { value: 0.001 });
 });
+
+test("a switch setting (bias) reads true or false, in a link too", async () => {
+  const { parseSetting, queryToSettings, settingsToQuery } = await import("../../static/js/urlparams.js");
+  const spec = { kind: "switch", default: true };
+  assert.deepEqual(parseSetting("bias", "false", spec), { value: false });
+  assert.deepEqual(parseSetting("bias", "1", spec), { value: true });
+  assert.match(parseSetting("bias", "maybe", spec).error, /^bias: need true or false/);
+  const table = { bias: spec, problem: { kind: "choice", choices: ["simplest", "xor"] } };
+  const query = settingsToQuery({ bias: false, problem: "simplest" }, table);
+  assert.deepEqual(queryToSettings(`?${query}`, table).settings, { bias: false, problem: "simplest" });
+});

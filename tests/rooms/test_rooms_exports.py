@@ -27,10 +27,13 @@ from app.rooms.polls import open_poll
 from app.rooms.roster import Roster
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYOUTS = [(n,) for n in range(1, 9)] + [(3, 2), (2, 2, 2), (8, 8, 8), (1, 4)]
+#: (inputs, hidden layers, biases): every shape the settings allow, in kind
+LAYOUTS = [(2, (n,), True) for n in range(1, 9)] + [
+    (2, (3, 2), True), (2, (2, 2, 2), True), (2, (8, 8, 8), True), (2, (1, 4), True),
+    (1, (1,), False), (1, (1,), True), (2, (2,), False), (1, (3,), False), (1, (1, 1), False)]
 
 
-def page_names(layouts: list[tuple[int, ...]]) -> dict[str, list[str]]:
+def page_names(layouts: list[tuple[int, tuple[int, ...], bool]]) -> dict[str, list[str]]:
     """Every neuron's and weight's name per layout, from the page's layout.js (node)."""
     node = shutil.which("node")
     if node is None:
@@ -38,16 +41,17 @@ def page_names(layouts: list[tuple[int, ...]]) -> dict[str, list[str]]:
     script = f"""
     import {{ neuronLabel, weightLabel }} from "{(ROOT / 'static/js/layout.js').as_uri()}";
     const out = {{}};
-    for (const hidden of {json.dumps(layouts)}) {{
-      const sizes = [2, ...hidden, 1];
+    for (const [inputs, hidden, bias] of {json.dumps(layouts)}) {{
+      const sizes = [inputs, ...hidden, 1];
       const names = [];
       sizes.forEach((n, l) => {{
         for (let j = 0; j < n; j++) names.push(neuronLabel(sizes, l, j));
       }});
       for (let l = 0; l < sizes.length - 1; l++)
         for (let j = 0; j < sizes[l + 1]; j++)
-          for (let i = 0; i <= sizes[l]; i++) names.push(weightLabel(sizes, l, j, i));
-      out[hidden.join("-")] = names;
+          for (let i = 0; i < sizes[l] + (bias ? 1 : 0); i++)
+            names.push(weightLabel(sizes, l, j, i, bias));
+      out[`${{sizes.join("-")}}${{bias ? "" : " no bias"}}`] = names;
     }}
     console.log(JSON.stringify(out));
     """
@@ -58,13 +62,14 @@ def page_names(layouts: list[tuple[int, ...]]) -> dict[str, list[str]]:
 
 def test_the_server_names_neurons_and_weights_as_the_page_does() -> None:
     page = page_names(LAYOUTS)
-    for hidden in LAYOUTS:
-        sizes = (2, *hidden, 1)
+    for inputs, hidden, bias in LAYOUTS:
+        sizes = (inputs, *hidden, 1)
         names = [neuron_name(sizes, layer, j) for layer, n in enumerate(sizes)
                  for j in range(n)]
-        names += [weight_name(sizes, layer, j, i) for layer in range(len(sizes) - 1)
-                  for j in range(sizes[layer + 1]) for i in range(sizes[layer] + 1)]
-        assert names == page["-".join(map(str, hidden))], hidden
+        names += [weight_name(sizes, layer, j, i, bias) for layer in range(len(sizes) - 1)
+                  for j in range(sizes[layer + 1]) for i in range(sizes[layer] + bias)]
+        key = "-".join(map(str, sizes)) + ("" if bias else " no bias")
+        assert names == page[key], key
     assert weight_name((2, 2, 1), 1, 0, 0) == "w₁,₁"
     assert weight_name((2, 2, 1), 0, 0, 2) == "v₁,₀"  # the bias is input 0, as on the page
 

@@ -315,3 +315,19 @@ def test_the_tally_counts_the_students_connected_now_and_freezes_at_the_reveal()
     tick(room)
     room.roster.report({"host": "h", "students": []})  # everyone left after the reveal
     assert sum(room.meta()["poll"]["tally"].values()) == 2  # frozen
+
+
+@pytest.mark.parametrize("unit", ["phase", "pattern", "epoch"])
+def test_the_simplest_case_polls_name_and_reveal_its_weights(unit: str) -> None:
+    """The seed's simplest network (one input, one hidden neuron, no biases): v and w."""
+    session, room = presenter(seed=7, problem="simplest", hidden=(1,), bias=False)
+    for layer, name in ((0, "v"), (1, "w")):
+        target = {"layer": layer, "neuron": 0, "input": 0}
+        poll = room.open_poll("weight_direction", target=target, unit=unit)
+        assert poll.question == f"Will {name} go up or down over the next {unit}?"
+        before = weight(session, target)
+        session.step(unit)
+        shown = tick(room)
+        assert shown["revealed"] and shown["correct"] == direction(before, weight(session, target))
+    delta = room.open_poll("largest_delta")
+    assert [c["label"] for c in delta.choices] == ["h", "r"]

@@ -23,6 +23,8 @@ import socketio
 from live_support import WAIT, LiveClient, Student, deadline, eventually
 from process_support import Nginx, RedisServer, ServerProcess
 
+pytestmark = pytest.mark.slow  # nginx, Redis and server processes
+
 #: How long Redis stays dead (the issue's replay), and the promised resync after it returns.
 OUTAGE = 5.0
 RESYNC = 20.0

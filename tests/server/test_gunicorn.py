@@ -6,12 +6,11 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
-from live_support import LiveClient
+from live_support import LiveClient, eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,16 +37,16 @@ def test_gunicorn_serves_the_page_and_streams_frames(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{port}"
     client = None
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/", timeout=2) as page:
-                    status, headers = page.status, page.headers
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"gunicorn did not serve: {proc.stderr.read().decode()[-2000:]}")
-                time.sleep(0.1)  # waiting for a process we started: no event to await
+        answers: list = []
+
+        def serving() -> bool:  # a process we started: no event to await, so poll
+            assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
+            with urllib.request.urlopen(url + "/", timeout=2) as page:
+                answers.append((page.status, page.headers))
+            return True
+
+        eventually(serving, timeout=60, every=0.1)
+        status, headers = answers[-1]
         assert status == 200 and "Content-Security-Policy" in headers
         client = LiveClient(url)
         first = client.frame()
