@@ -79,11 +79,17 @@ def refused(live: Any, auth: dict[str, Any]) -> dict[str, Any]:
     """Connect with `auth`; the `error` event the server sends before closing."""
     client = socketio.Client(reconnection=False)
     errors: list[dict[str, Any]] = []
-    gone = threading.Event()
-    client.on("error", errors.append)
+    said, gone = threading.Event(), threading.Event()
+    client.on("error", lambda e: (errors.append(e), said.set()))
+    client.on("room_hello", lambda h: (errors.append({"field": None, "hello": h}), said.set()))
     client.on("disconnect", lambda *_: gone.set())
     client.connect(live.url, transports=["websocket"], auth=auth, wait_timeout=WAIT)
-    assert gone.wait(WAIT), "the server did not close the connection"
+    try:
+        assert said.wait(WAIT), "the server said nothing"
+        assert errors[0]["field"] == "room", errors  # refused, not let in
+        assert gone.wait(WAIT), f"the server did not close the connection after {errors}"
+    finally:
+        client.disconnect()
     return errors[0]
 
 
