@@ -13,6 +13,7 @@ from typing import Any
 
 from app.engine import CONVERGED_STATE, DIVERGED_STATE, TRAINING, PatternTrace, Trainer
 
+from .health import Health
 from .history import LossHistory
 from .lock import SessionLock
 from .rate import RateMeter
@@ -29,6 +30,7 @@ class Background:
 
     # the session's state these methods use (set by Session.__init__)
     id: str
+    health: Health
     lock: SessionLock
     trainer: Trainer
     history: LossHistory

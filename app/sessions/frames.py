@@ -181,4 +181,5 @@ def build_frame(session: Session, delivery: Delivery) -> dict[str, Any]:
         "history": history_payload,
         "marks": marks,
         "sweep": sweep,
+        "lesson": session.lesson,
     }

@@ -2,20 +2,26 @@
 
 Process-wide (`KERNELS`): at most `workers` compiled kernels run at once, so the
 unlimited runs together use about that many cores and a core is left for sending
-frames and answering commands. A turn that raises is reported once (`health`,
-part "kernel pool") and dropped from the rotation; the workers go on with the
-other turns.
+frames and answering commands. A turn that raises is dropped from the rotation
+and handed to its owner's `failed` callback (a run reports to its own app's
+`Health`, so one app's fault never shows in another's /healthz); the workers go
+on with the other turns. The pool keeps no health of its own: it is shared by
+every app in the process, and what fails is always some run's turn.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from .health import Health
+log = logging.getLogger(__name__)
+
+#: Called with the error of a turn that raised.
+Failed = Callable[[BaseException], None]
 
 #: Target CPU time of one fast chunk: short enough for fairness, long enough to amortise.
 CHUNK_SECONDS = 0.002
@@ -38,9 +44,8 @@ class KernelPool:
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self.health = Health()
         self._cond = threading.Condition()
-        self._turns: deque[Callable[[], bool]] = deque()
+        self._turns: deque[tuple[Callable[[], bool], Failed]] = deque()
         self._started = 0
         self.runs = 0
 
@@ -48,14 +53,19 @@ class KernelPool:
         """Kernel time of one turn: short enough that every run gets one every TURN_EVERY."""
         return min(CHUNK_SECONDS, self.workers * TURN_EVERY / max(1, self.runs))
 
-    def attach(self, turn: Callable[[], bool], spawn: Callable[..., Any]) -> None:
-        """Call `turn()` in rotation with the other runs until it returns False."""
+    def attach(self, turn: Callable[[], bool], spawn: Callable[..., Any],
+               failed: Failed | None = None) -> None:
+        """Call `turn()` in rotation with the other runs until it returns False.
+
+        If it raises, it leaves the rotation and `failed(error)` is called (by default
+        the error is logged); the other turns go on.
+        """
         with self._cond:
             while self._started < self.workers:
                 self._started += 1
                 spawn(self._work)
             self.runs += 1
-            self._turns.append(turn)
+            self._turns.append((turn, failed or _log_failure))
             self._cond.notify()
 
     def run(self, work: Callable[[], Any], spawn: Callable[..., Any]) -> Any:
@@ -82,22 +92,26 @@ class KernelPool:
             with self._cond:
                 while not self._turns:
                     self._cond.wait()
-                turn = self._turns.popleft()
+                entry = self._turns.popleft()
+            turn, failed = entry
             try:
                 again = turn()
-                self.health.recovered("kernel pool")
             except Exception as error:  # a run's failure must not stop the others'
-                self.health.failed("kernel pool", error, "that turn was dropped, the others go on")
                 again = False
+                try:
+                    failed(error)
+                except Exception:  # nor its owner's report of it
+                    log.exception("kernel pool: reporting a failed turn failed")
             with self._cond:
                 if again:
-                    self._turns.append(turn)
+                    self._turns.append(entry)
                 else:
                     self.runs -= 1
 
 
-#: Kernels of every session in this process: leave a core for sockets and frames.
-KERNELS = KernelPool(max(1, (os.cpu_count() or 2) - 1))
+def _log_failure(error: BaseException) -> None:
+    log.error("kernel pool: a turn failed (%s: %s); dropped, the others go on",
+              type(error).__name__, error, exc_info=error)
 
 
 #: Kernels of every session in this process: leave a core for sockets and frames.

@@ -101,7 +101,8 @@ class SessionRegistry:
             if found is not None:
                 return found, True
             self._check_room(address)
-            session = Session(secrets.token_urlsafe(32), self._spawn, clock=self._clock)
+            session = Session(secrets.token_urlsafe(32), self._spawn, clock=self._clock,
+                              health=self.health)
             self._add(session, address)
             return session, False
 
@@ -153,7 +154,7 @@ class SessionRegistry:
         if stored is None:
             return None
         state, running = stored
-        session = Session(wanted, self._spawn, clock=self._clock)
+        session = Session(wanted, self._spawn, clock=self._clock, health=self.health)
         try:
             session.import_state(state)
         except (CommandError, ValueError) as error:
@@ -211,6 +212,7 @@ class SessionRegistry:
         for session in freed:
             self.health.attempt("closing sessions", session.close)
             self.health.forget(f"saving {tag(session.id)}")
+            self.health.forget(f"runs of {tag(session.id)}")
         return len(freed)
 
     # ----- saving -------------------------------------------------------------------------------

@@ -9,9 +9,10 @@ the session's `work_*` methods, which do the work under the session's lock and s
 when to stop. It knows the session only as a `Workload` (a Protocol), so this module
 imports nothing of `session.py`.
 
-A run that raises (a bug, a kernel failing) is reported once (the pool's `health`,
-part "runs"), ends, and its session is told (`run_failed`), so it shows paused
-and can run again; nothing else stops.
+A run that raises (a bug, a kernel failing) is reported once (to its session's
+`health`, the app's, as part "runs of session <hash>"), ends, and its session is
+told (`run_failed`), so it shows paused and can run again; nothing else stops.
+The report clears when the session runs again or is closed.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from .health import Health
 from .kernel_pool import KERNELS
 from .lock import SessionLock
 from .speeds import SPEEDS
@@ -37,6 +39,7 @@ class Workload(Protocol):
     speed: int
     lock: SessionLock
     id: str
+    health: Health
 
     def work_traced(self, runner: Runner, unit: str) -> bool:
         """One traced step; False when the run should end."""
@@ -67,7 +70,7 @@ class Runner:
 
     def start(self) -> None:
         """Begin running in a background task (a failure of an earlier run is over)."""
-        KERNELS.health.recovered(self.part)
+        self._session.health.recovered(self.part)
         self._spawn(self._loop)
 
     def stop(self) -> None:
@@ -131,7 +134,11 @@ class Runner:
             self._resize(done, spent)
             return True
 
-        KERNELS.attach(turn, self._spawn)
+        def failed(error: BaseException) -> None:  # the turn itself broke (not the chunk)
+            ended.append(error)
+            finished.set()
+
+        KERNELS.attach(turn, self._spawn, failed)
         finished.wait()
         if ended and isinstance(ended[0], BaseException):
             raise ended[0]
@@ -141,7 +148,8 @@ class Runner:
         try:
             self._run()
         except Exception as error:  # this run ends; the session, the pool and others go on
-            KERNELS.health.failed(self.part, error, "the run was stopped; Run starts it again")
+            self._session.health.failed(self.part, error,
+                                        "the run was stopped; Run starts it again")
             self._session.run_failed(self)
 
     def _run(self) -> None:

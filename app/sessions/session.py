@@ -27,6 +27,7 @@ from app.engine.config import MAX_SEED
 
 from .background import Background
 from .commands import EXPORT_FORMAT, MAX_MARKS, Settings, Speed, plain
+from .health import Health
 from .history import LossHistory
 from .lock import SessionLock
 from .rate import RateMeter
@@ -48,8 +49,11 @@ class Session(Background):
     """One tab's trainer and everything drawn from it; thread safe through `lock`."""
 
     def __init__(self, session_id: str, spawn: Spawn, config: TrainingConfig | None = None,
-                 speed: int = DEFAULT_SPEED, clock: Callable[[], float] = time.monotonic) -> None:
+                 speed: int = DEFAULT_SPEED, clock: Callable[[], float] = time.monotonic,
+                 health: Health | None = None) -> None:
         self.id = session_id
+        #: where its runs report a failure: the app's (the registry passes its own)
+        self.health = health or Health()
         self.lock = SessionLock()
         self._spawn = spawn
         self._clock = clock
@@ -68,6 +72,7 @@ class Session(Background):
         self.sid: str | None = None
         self.detached_at: float | None = clock()
         self.sweep: SweepJob | None = None
+        self.lesson: dict[str, Any] | None = None  # the lesson step on screen (lesson.py)
         #: said once in the next hello (why the last connection was closed), then cleared
         self.notice: str | None = None
         self._sweeps = 0

@@ -22,7 +22,7 @@ from app.engine.errors import FieldError
 from app.sessions import FrameStream, RegistryFull, Session, SessionRegistry
 from app.sessions.schema import parse
 
-from . import rooms
+from . import lessons, rooms
 from .extensions import socketio
 from .payloads import EVENTS, Auth
 from .transport import wants_ack
@@ -260,4 +260,5 @@ def sweep_clear(session: Session, _data: Any) -> dict:
 
 
 rooms.presenter_commands(command)
+lessons.register(command)
 rooms.viewer_commands(socketio.on)

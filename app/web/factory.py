@@ -17,6 +17,7 @@ from . import (
     assets,
     events,  # noqa: F401 - registers the Socket.IO handlers
     hosts,
+    lessons,
     limits,
     persistence,
     transport,
@@ -68,6 +69,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages)
     app.register_blueprint(rooms_http)
     assets.install(app)  # the page's bundle (or its modules), cache headers, compression
+    lessons.install(app)
 
     socketio.init_app(
         app, async_mode="threading", always_connect=True, logger=False, engineio_logger=False,

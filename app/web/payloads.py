@@ -23,6 +23,7 @@ from app.sessions.commands import (
     Step,
     Sweep,
 )
+from app.sessions.lesson import LessonMove
 
 #: event name -> the model its payload must match (None and {} are the same).
 EVENTS: dict[str, type[BaseModel]] = {
@@ -41,6 +42,7 @@ EVENTS: dict[str, type[BaseModel]] = {
     "sweep": Sweep,
     "sweep_cancel": Empty,
     "sweep_clear": Empty,
+    "lesson": LessonMove,
     # the presenter's room commands
     "room_open": Empty,
     "room_close": Presenter,

@@ -12,7 +12,6 @@ from app.engine.activations import SATURATED_BELOW
 from app.engine.problems import input_count
 from app.sessions import DEFAULT_SPEED, SURFACE_RESOLUTION, speeds_table, sweeps
 from app.sessions.commands import MAX_EPOCHS, MAX_NETS
-from app.sessions.kernel_pool import KERNELS
 
 pages = Blueprint("pages", __name__)
 
@@ -56,7 +55,7 @@ def healthz() -> Any:
     lists each as {part, error, since}. The status stays 200: the server serves.
     """
     extensions = current_app.extensions
-    degraded = extensions["backprop_health"].degraded() + KERNELS.health.degraded()
+    degraded = extensions["backprop_health"].degraded()
     store = extensions.get("backprop_store")
     if store is not None and store.failing is not None:
         degraded.append({"part": "database", "error": store.failing, "since": None})

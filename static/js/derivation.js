@@ -36,18 +36,19 @@ export function setNumber(span, value, wrap = false) {
 }
 
 /** The model's shape: everything but its numbers and note (same shape: update in place). */
-function shapeOf(model, frame) {
-  return JSON.stringify([Boolean(frame?.trace), model.title, model.sections.map((s) => [s.heading, s.pending, s.note, s.eq.map((p) => (typeof p === "string" ? p : p.wrap))])]);
+function shapeOf(model, frame, lit) {
+  return JSON.stringify([Boolean(frame?.trace), model.title, [...(lit ?? [])], model.sections.map((s) => [s.heading, s.pending, s.note, s.eq.map((p) => (typeof p === "string" ? p : p.wrap))])]);
 }
 
 /**
- * Render the derivation for `selection` in `frame` into `container`. When only the numbers
- * changed (a run going on, the same neuron selected), the spans are updated in place: no new
- * elements, no layout beyond the changed text.
+ * Render the derivation for `selection` in `frame` into `container`; the lines whose id is in
+ * `lit` (a lesson step's highlight) are marked. When only the numbers changed (a run going on,
+ * the same neuron selected), the spans are updated in place: no new elements, no layout beyond
+ * the changed text.
  */
-export function renderDerivation(container, selection, frame) {
+export function renderDerivation(container, selection, frame, lit = null) {
   const model = derivation(selection, frame);
-  const shape = shapeOf(model, frame);
+  const shape = shapeOf(model, frame, lit);
   if (container.dataset.shape === shape) {
     const spans = container.querySelectorAll(".num");
     const numbers = model.sections.flatMap((section) => section.eq.filter((p) => typeof p !== "string"));
@@ -71,7 +72,10 @@ export function renderDerivation(container, selection, frame) {
     const div = document.createElement("div");
     // without a trace the equations are shown symbolically, not as "later phase"
     div.className = !frame?.trace ? "eq symbolic" : section.pending ? "eq pending" : "eq";
+    if (lit?.has(section.id)) div.classList.add("lit");
     div.dataset.heading = section.heading;
+    if (section.id) div.dataset.id = section.id;
+    if (section.phase) div.dataset.phase = section.phase;
     const heading = document.createElement("span");
     heading.className = "heading";
     heading.textContent = section.heading;
@@ -90,10 +94,23 @@ export function renderDerivation(container, selection, frame) {
     if (section.note) {
       const n = document.createElement("span");
       n.className = "eq-note";
-      n.textContent = section.note;
+      appendMath(n, section.note);
       div.append(n);
     }
     parts.push(div);
   }
   container.replaceChildren(...parts);
+  showLit(container, lit);
+}
+
+/**
+ * When the lines a lesson step points at change, scroll the panel (only the panel: it scrolls
+ * on its own in a lesson, lessons.css) to the first of them, so the page shows what to look at.
+ */
+function showLit(container, lit) {
+  const key = lit ? [...lit].join() : "";
+  if (container.dataset.litKey === key) return;
+  container.dataset.litKey = key;
+  const first = container.querySelector(".eq.lit");
+  if (first) container.scrollTop += first.getBoundingClientRect().top - container.getBoundingClientRect().top - 8;
 }

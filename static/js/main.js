@@ -17,12 +17,15 @@ import { defaultSelection } from "./panels.js";
 import { createWeightEditor } from "./weight-editor.js";
 import { wireActions } from "./actions.js";
 import { buildSettings } from "./controls.js";
-import { queryToSettings } from "./urlparams.js";
+import { queryToSettings, settingsToQuery } from "./urlparams.js";
 import { withLabel } from "./format.js";
 import { roomFromSearch } from "./classroom.js";
 import { createPresenter } from "./room.js";
 import { createViewer, wireClassroomDialog, savedName } from "./viewer.js";
 import { createSweepPanel } from "./sweep-panel.js";
+import { createLessonPanel } from "./lesson-panel.js";
+import { createLessonMenu } from "./lesson-menu.js";
+import { tailorFromSearch } from "./tailor.js";
 
 // the settings table first of all: it loads while the page sets itself up and connects
 let tableReady = fetchTable();
@@ -42,6 +45,10 @@ let settingsUi = null;
 let presenter = null;
 let viewer = null;
 let sweep = null;
+let lessons = null; // the lesson card (lesson-panel.js) and the Lessons dialog (lesson-menu.js)
+let lessonMenu = null;
+const tailored = tailorFromSearch(location.search); // a link's ?lesson=&step=&hide=
+let linkedLesson = tailored.lesson && !roomFromSearch(location.search) ? tailored : null;
 
 const editor = createWeightEditor($("weight-editor"), { state, send, say });
 const controls = wireActions({ stepper: $("stepper"), controls: $("controls"), bar: $("bar"), dialog: $("help-dialog"), editor: $("weight-editor") }, {
@@ -116,7 +123,11 @@ function applyUrlSettings(current) {
 function onFrame(frame) {
   const start = performance.now();
   const previous = state.frame?.trace;
+  const place = JSON.stringify(state.frame?.lesson ?? null);
   applyFrame(state, frame);
+  lessons?.frame(frame);
+  if (JSON.stringify(frame.lesson ?? null) !== place) lessonMenu?.sync();
+  openLinkedLesson(frame);
   if (frame.room && state.readOnly) viewer.update(frame.room);
   panels.status(null);
   view.frameArrived(previous, frame);
@@ -124,6 +135,26 @@ function onFrame(frame) {
   if (frame.sweep) scheduler.mark("sweep");
   if (!ready) scheduler.mark("ready");
   scheduler.measure("frame", start); // decoding and folding in: bench/frontend.py
+}
+
+// ----- lessons ----------------------------------------------------------------------------------
+/** A new lesson step is on screen: select what it is about, light up what it points at. */
+function lessonStepChanged(step) {
+  state.lit = step ? { network: step.network, panel: step.panel } : null;
+  if (step?.select) state.selection = step.select;
+  scheduler.mark("network", "derivation");
+  editor.update();
+}
+
+/** A link's lesson is opened once, with the first frame, unless the session is there already. */
+function openLinkedLesson(frame) {
+  if (!linkedLesson || state.readOnly) return;
+  const wanted = linkedLesson;
+  linkedLesson = null;
+  if (frame.lesson?.name === wanted.lesson && frame.lesson.step === wanted.step) return;
+  send("lesson", { lesson: wanted.lesson, step: wanted.step }).then((reply) => {
+    if (!reply.ok) say(`Link: ${[reply.error, ...tailored.errors].join("; ")}`);
+  });
 }
 
 // ----- connection: the tab's own session, or a room it follows ---------------------------------
@@ -143,7 +174,8 @@ function connectAs(next) {
     hello: (hello) => {
       setSweep(state);
       if (hello.notice) say(hello.notice); // why the server closed the last connection
-      if (!applied && !mode.room) tableReady.then(() => applyUrlSettings(hello.settings), () => {});
+      // a link's lesson step sets its own settings
+      if (!applied && !mode.room && !tailored.lesson) tableReady.then(() => applyUrlSettings(hello.settings), () => {});
       applied = true;
       if (!mode.room) presenter.restore();
     },
@@ -226,6 +258,15 @@ async function start() {
     highlight: (key) => { if (state.pollTarget !== key) { state.pollTarget = key; scheduler.mark("network"); } },
   });
   wireClassroomDialog($("classroom-dialog"), $("classroom-button"), { following: Boolean(mode.room) });
+  lessons = createLessonPanel($("lesson-card"), {
+    command: send, readOnly: () => state.readOnly, inRoom: () => Boolean(presenter.room || state.readOnly),
+    stepChanged: lessonStepChanged,
+  });
+  lessonMenu = createLessonMenu($("lessons-dialog"), $("lessons-button"), {
+    start: (name) => lessons.start(name, 0), place: () => state.frame?.lesson ?? null,
+    settingsQuery: () => (state.frame && state.table ? settingsToQuery(state.frame.settings, state.table.settings) : ""), say,
+  }, tailored.hide);
+  if (tailored.errors.length) say(`Link: ${tailored.errors.join("; ")}`);
   connectAs(mode); // while the table loads: neither waits for the other
   view.setTheme();
   scheduler.add("sweep", () => sweep?.render(state, view.theme));
@@ -252,7 +293,7 @@ async function start() {
   });
   scheduler.markAll();
   // for debugging from the console, and for the tests
-  globalThis.backpropXor = { state, view, scheduler, get client() { return client; }, get sweep() { return sweep; } };
+  globalThis.backpropXor = { state, view, scheduler, get client() { return client; }, get sweep() { return sweep; }, get lessons() { return lessons; } };
 }
 
 start();

@@ -39,11 +39,11 @@ export function createPanels(scheduler, state, root, hooks) {
     const frame = state.frame;
     if (!frame) return;
     const focus = state.hover ?? state.cursor ?? state.selection ?? defaultSelection(frame);
-    const key = JSON.stringify(focus);
+    const key = JSON.stringify([focus, [...(state.lit?.panel ?? [])]]);
     if (key === shownFocus && shownVersion === state.frameVersion) return;
     const moved = key !== shownFocus;
     [shownFocus, shownVersion] = [key, state.frameVersion];
-    renderDerivation(derivation, focus, frame);
+    renderDerivation(derivation, focus, frame, state.lit?.panel);
     // said to a screen reader when the focus moves, or when a step (not a run) changed it
     if (moved || !frame.running) setText(summary, derivationSummary(focus, frame));
   }

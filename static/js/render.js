@@ -45,6 +45,7 @@ export function createCanvases(scheduler, state, canvases) {
       weights: displayedWeights(state), trace: frame.trace, selection: state.selection, hover: state.hover,
       numbers: state.numbers, anim, theme: view.theme, activation, dragging: state.drag, saturated: view.saturated,
       cursor: state.cursor,
+      lit: state.lit?.network,
     }, view.layout);
     return Boolean(anim);
   }

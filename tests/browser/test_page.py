@@ -92,10 +92,9 @@ def test_phase_steps_show_the_engine_numbers(open_page: Any) -> None:
     trace = trainer.step_phase()
     expect(page.locator(STATUS)).to_contain_text("pattern 2 of epoch 1")
     click_weight(page, 0, 0, 1)
-    heading = "The weight update rule revised (with momentum)"
+    heading = "Similar pattern for hidden weights"
     expect(eq(page, heading)).not_to_have_class(re.compile("pending"))
-    assert values(page, heading) == [0.5, trace.delta[0][0], trace.s[1], trace.momentum[0][0][1],
-                                     trace.change[0][0][1]]
+    assert values(page, heading) == [0.5, trace.delta[0][0], trace.s[1], trace.learning[0][0][1]]
     assert values(page, "Descend the gradient") == [
         trace.weights_before[0][0][1], trace.change[0][0][1], trace.weights_after[0][0][1]]
     assert values(page, "The pattern for hidden layers") == [

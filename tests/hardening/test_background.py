@@ -18,7 +18,7 @@ from live_support import LiveClient
 
 from app.rooms.fanout import Fanout
 from app.sessions import frames as frames_module
-from app.sessions.kernel_pool import KERNELS
+from app.sessions.kernel_pool import KernelPool
 from app.sessions.registry import tag
 
 
@@ -154,15 +154,53 @@ def test_a_failing_run_stops_alone_and_can_run_again(live, monkeypatch) -> None:
     start_running(bystander)
     start_running(victim)
     session = live.registry.get(victim.hello["session"])
-    failures = KERNELS.health.failures
+    part = f"runs of {tag(session.id)}"
     monkeypatch.setattr(session, "work_fast", Faulty(session.work_fast, times=1))
     victim.frame(lambda f: not f["running"], after=victim.last_seq)
-    assert KERNELS.health.failures > failures
+    assert part in degraded_parts(live)  # this app's health, named without the id
     seq = bystander.last_seq
     bystander.frame(lambda f: f["running"], after=seq + 10)  # the others run on
     assert victim.call("run")["ok"]
+    assert part not in degraded_parts(live)  # running again: the degradation is over
     epoch = session.trainer.epoch
     victim.frame(lambda f: f["running"] and f["epoch"] > epoch + 1000)
+
+
+def test_a_failing_run_is_forgotten_with_its_session_and_never_seen_by_another_app(
+        live, make_app, monkeypatch) -> None:
+    victim = live.client()
+    start_running(victim)
+    session = live.registry.get(victim.hello["session"])
+    monkeypatch.setattr(session, "work_fast", Faulty(session.work_fast, times=1))
+    victim.frame(lambda f: not f["running"], after=victim.last_seq)
+    assert f"runs of {tag(session.id)}" in degraded_parts(live)
+    # another app in the same process shares the kernel pool, not the report
+    assert make_app().test_client().get("/healthz").get_json()["ok"] is True
+    # (the second app took over the process's Socket.IO server: leave the socket alone)
+    assert session.detach(session.sid)
+    live.registry.grace_seconds = 0
+    eventually(lambda: live.registry.reap() >= 0 and len(live.registry) == 0)
+    assert degraded_parts(live) == []  # the session is gone, and so is its report
+
+
+def test_a_turn_that_breaks_the_pool_goes_to_its_owner_and_the_pool_goes_on() -> None:
+    pool = KernelPool(1)
+    threads: list[threading.Thread] = []
+
+    def spawn(fn: Any) -> None:
+        threads.append(threading.Thread(target=fn, daemon=True))
+        threads[-1].start()
+
+    reported: list[BaseException] = []
+    broken = threading.Event()
+
+    def bad_turn() -> bool:
+        raise RuntimeError("injected fault")
+
+    pool.attach(bad_turn, spawn, lambda error: (reported.append(error), broken.set()))
+    assert broken.wait(10) and str(reported[0]) == "injected fault"
+    assert pool.run(lambda: 42, spawn) == 42  # the worker is alive and takes turns
+    assert pool.runs == 0
 
 
 def test_a_frame_that_cannot_be_built_is_retried(live, monkeypatch, caplog) -> None:

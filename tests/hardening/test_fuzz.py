@@ -36,7 +36,8 @@ from app.web.payloads import EVENTS, Auth, json_schemas
 
 #: Every client → server event of docs/protocol.md (commands, room presenter's, students').
 COMMANDS = ("configure", "set_weights", "set_weight", "step", "back", "run", "pause", "speed",
-            "reset", "randomize", "export", "import", "sweep", "sweep_cancel", "sweep_clear")
+            "reset", "randomize", "export", "import", "sweep", "sweep_cancel", "sweep_clear",
+            "lesson")
 ROOM_COMMANDS = ("room_open", "room_close", "room_controls", "poll_open", "poll_reveal",
                  "poll_close")
 VIEWER_EVENTS = ("poll_answer", "room_name", "room_fork")
@@ -47,7 +48,7 @@ assert set(ALL_EVENTS) == set(EVENTS)  # the protocol's events are the schema's
 
 FIELDS = ("unit", "level", "layer", "neuron", "input", "value", "weights", "state", "token",
           "hide", "kind", "question", "target", "poll", "choice", "name", "nets", "epochs",
-          "compare",
+          "compare", "lesson", "step",
           *SETTINGS)
 MEGABYTE = "m" * 1_000_000
 

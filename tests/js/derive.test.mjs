@@ -42,9 +42,10 @@ test("weight: gradient, Δw with η and momentum, and the new weight", () => {
   assert.match(model.title, /^Weight v_\{1,2\}, from s_\{2\} to h_\{1\}/);
   const g = find(model, "The pattern for hidden layers");
   assert.deepEqual(numbers(g), [t.delta[0][0], t.s[1], t.gradient[0][0][1]]);
-  const c = find(model, "The weight update rule revised (with momentum)");
-  assert.equal(text(c), "Δv_{1,2} = η·δ_{h1}·s_{2} + α·Δv_{1,2}(n−1) = # × # × # + # = #");
-  assert.deepEqual(numbers(c), [frame.settings.eta, t.delta[0][0], t.s[1], t.momentum[0][0][1], t.change[0][0][1]]);
+  const c = find(model, "Momentum");
+  assert.equal(text(c), "Δv_{1,2}(n) = η · δ_{h1} · s_{2} + α · Δv_{1,2}(n−1) = # + # = #");
+  assert.deepEqual(numbers(c), [t.learning[0][0][1], t.momentum[0][0][1], t.change[0][0][1]]);
+  assert.deepEqual(numbers(find(model, "Similar pattern for hidden weights")), [frame.settings.eta, t.delta[0][0], t.s[1], t.learning[0][0][1]]);
   assert.deepEqual(numbers(find(model, "Descend the gradient")), [t.weights_before[0][0][1], t.change[0][0][1], t.weights_after[0][0][1]]);
   const bias = derivation({ kind: "weight", layer: 1, neuron: 0, input: 2 }, frame);
   assert.deepEqual(numbers(find(bias, "Output layer gradient abbreviated")), [t.delta[1][0], 1, t.gradient[1][0][2]]);
@@ -54,7 +55,7 @@ test("quantities of phases not yet revealed are pending, with no numbers", () =>
   const frame = load("frame-tanh-32.json"); // tanh, 2-3-2-1, after delta_hidden
   const model = derivation({ kind: "weight", layer: 2, neuron: 0, input: 0 }, frame);
   assert.equal(find(model, "Output layer gradient abbreviated").pending, false);
-  const change = find(model, "The weight update rule revised (with momentum)");
+  const change = find(model, "The weight update rule revised");
   assert.equal(change.pending, true);
   assert.deepEqual(numbers(change), []);
   const out = derivation({ kind: "neuron", layer: 3, index: 0 }, frame);
@@ -74,4 +75,21 @@ test("symbols and math runs", () => {
     { text: "δ", kind: "base" }, { text: "o", kind: "sub" }, { text: " = e", kind: "base" }, { text: "2", kind: "sup" },
   ]);
   assert.deepEqual(derivation(null, {}).sections, []);
+});
+
+test("definitions and identities for a neuron: σ of its weighted input, σ' from its output", () => {
+  const frame = load("frame-221.json");
+  const t = frame.trace;
+  const model = derivation({ kind: "neuron", layer: 1, index: 0 }, frame);
+  const sig = model.sections.find((s) => s.id === "sigmoid");
+  assert.equal(sig.heading, "Sigmoid function");
+  assert.equal(text(sig), "σ(b_{1}) = 1/(1 + exp(−b_{1})) = 1/(1 + exp(−#)) = #");
+  assert.deepEqual(numbers(sig), [t.weighted[0][0], t.outputs[0][0]]);
+  assert.ok(Math.abs(1 / (1 + Math.exp(-t.weighted[0][0])) - t.outputs[0][0]) < 1e-15);
+  const slope = model.sections.find((s) => s.id === "slope");
+  assert.equal(text(slope), "σ′(b_{1}) = σ(b_{1})·(1 − σ(b_{1})) = h_{1}(1 − h_{1}) = # × (1 − #) = #");
+  const h = t.outputs[0][0];
+  assert.deepEqual(numbers(slope), [h, h, h * (1 - h)]);
+  const tanh = derivation({ kind: "neuron", layer: 3, index: 0 }, load("frame-tanh-32.json"));
+  assert.equal(text(tanh.sections.find((s) => s.id === "slope")), "tanh′(a) = 1 − tanh^{2}(a) = (1 − r^{2}) = 1 − #^{2} = #");
 });

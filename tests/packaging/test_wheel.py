@@ -47,7 +47,8 @@ def test_installed_wheel_serves_the_page_with_its_vendor_files(tmp_path: Path) -
     wheel = next(dist.glob("*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("app/templates/index.html", "app/static/js/main.js", "app/static/css/app.css",
-                   "app/static/vendor/socket.io.esm.min.js", "app/static/dist/manifest.json"):
+                   "app/static/vendor/socket.io.esm.min.js", "app/static/dist/manifest.json",
+                   "app/lessons/momentum.json", "app/lessons/derivation.json"):
         assert needed in names, f"{needed} is not in {wheel.name}"
     manifest = json.loads(zipfile.ZipFile(wheel).read("app/static/dist/manifest.json"))
     for name in manifest["files"].values():
