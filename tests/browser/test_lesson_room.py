@@ -52,9 +52,10 @@ def test_a_lesson_in_a_room(open_page: Any) -> None:
     expect(presenter.locator(f"{CARD} #lesson-poll")).to_have_text(f"Poll for the room: {question}")
     expect(presenter.locator("#room-poll-question")).to_have_text(question)
     expect(student.locator("#poll-question")).to_have_text(question)
-    expect(student.locator("#poll-context")).to_have_text("Weight w[1,1], over the next pattern")
+    expect(student.locator("#poll-context")).to_have_text(
+        "Weight w₁,₁ (highlighted on the network), over the next pattern")
     student.get_by_role("button", name="down", exact=True).click()
-    expect(presenter.locator("#room-poll-answered")).to_have_text("1 answered")
+    expect(presenter.locator("#room-poll-answered")).to_have_text("1 / 1 answered")
     screenshot(presenter, "lesson-room-presenter-poll")
     screenshot(student, "lesson-room-student-poll")
 
