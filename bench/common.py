@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = ROOT / "bench" / "clients.mjs"
 SERVER = (
     "import sys; from app.web import create_app, socketio; "
-    "app = create_app({'MAX_SESSIONS_PER_ADDRESS': 0, 'MAX_SESSIONS': 5000, 'DATABASE': None}); "
+    "app = create_app({'MAX_SESSIONS_PER_ADDRESS': 0, 'MAX_SESSIONS': 5000, 'DATABASE': None, "
+    "'ROOM_STUDENTS_PER_ADDRESS': 0, 'ROOM_MAX_STUDENTS': 0}); "
     "socketio.run(app, host='127.0.0.1', port=int(sys.argv[1]), allow_unsafe_werkzeug=True, "
     "log_output=False)"
 )

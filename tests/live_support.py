@@ -229,7 +229,8 @@ class LiveClient:
 class Student:
     """A python-socketio client following a room (auth: {room}); keeps its frames and curve."""
 
-    def __init__(self, url: str, code: str, viewer: str | None = None, name: str = "") -> None:
+    def __init__(self, url: str, code: str, viewer: str | None = None, name: str = "",
+                 secret: str | None = None, watch: bool = False) -> None:
         self.sio = _in_order(socketio.Client(reconnection=False))
         self.cond = threading.Condition()
         self.frames: list[dict[str, Any]] = []
@@ -238,10 +239,11 @@ class Student:
         self.events: list[tuple[str, Any]] = []
         self.sio.on("room_hello", self._on_hello)
         self.sio.on("room_frame", self._on_frame)
-        for name_ in ("room_link", "error"):
+        for name_ in ("room_link", "error", "room_meta"):
             self.sio.on(name_, lambda data, n=name_: self._on_event(n, data))
         self.sio.connect(url, transports=["websocket"], wait_timeout=deadline(),
-                         auth={"room": code, "viewer": viewer, "name": name})
+                         auth={"room": code, "viewer": viewer, "secret": secret, "name": name,
+                               "watch": watch})
         self.wait(lambda: self.hello is not None)
 
     def _on_hello(self, data: dict[str, Any]) -> None:

@@ -6,10 +6,18 @@ view; a student whose device stalls (its connection's queue not drained) is
 skipped, so nothing piles up for it and nobody else waits. Once it drains, it
 gets everything it missed in one message: the newest frame and the curve since
 its last one. Students with the same view share one encoded message.
+
+A student exploring a fork of the room is still in it: their tab keeps a second,
+light connection (`watch_only`) that gets only the room's own state (`room_meta`:
+a poll opened, the room closed) when it changes, never frames. The fan-out also
+reports its students to the room (`roster.py`): who, by name, and how their link
+is (`live`, `behind` when their device has not read for `BEHIND_AFTER` seconds,
+`fork`).
 """
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -30,6 +38,8 @@ IDLE = 0.5
 REPORT_EVERY = 1.0
 #: After a failed round the loop waits this long (a broken link is not hammered).
 RETRY_AFTER_FAILURE = 0.25
+#: A student whose device has not taken a frame for this long is reported `behind`.
+BEHIND_AFTER = 2.0
 
 Send = Callable[[dict[str, Any], list[str]], None]
 
@@ -43,6 +53,14 @@ class Viewer:
     name: str = ""
     have: Have = field(default_factory=Have)
     revision: int = 0
+    #: the client's address (students per address are capped per room)
+    address: str = ""
+    #: a forked student's light connection: the room's state only, no frames
+    watch_only: bool = False
+    #: since when frames wait for this student's device (None: up to date)
+    behind_since: float | None = None
+    #: the room state last sent to a watch-only connection
+    meta_sent: str = ""
 
 
 class Fanout:
@@ -50,8 +68,9 @@ class Fanout:
 
     def __init__(self, code: str, hub: Hub, send: Send, ready: Callable[[str], bool],
                  spawn: Callable[..., Any], min_interval: float = MIN_INTERVAL,
-                 health: Health | None = None) -> None:
+                 health: Health | None = None, send_meta: Send | None = None) -> None:
         self.code = code
+        self._send_meta = send_meta
         self.health = health or Health()
         self._hub = hub
         self._send = send
@@ -74,6 +93,10 @@ class Fanout:
         self._report()
         self._hub.wake()
 
+    def touch(self) -> None:
+        """A student's name changed: the room hears the roster now."""
+        self._report()
+
     def remove(self, sid: str) -> Viewer | None:
         """A student left (or forked). The last student of a closed room ends the fan-out."""
         with self._lock:
@@ -86,10 +109,31 @@ class Fanout:
         return viewer
 
     def _report(self) -> None:
-        """Tell the hub how many students are here (the loop retries every second anyway)."""
-        self.health.attempt(f"fan-out {self.code}",
-                            lambda: self._hub.report_viewers(self.code, len(self.viewers)),
-                            "counting students")
+        """Tell the hub how many students are here, and the room who they are (the loop
+        reports again every second anyway)."""
+        self.health.attempt(f"fan-out {self.code}", self._report_now, "counting students")
+
+    def _report_now(self) -> None:
+        with self._lock:
+            viewers = list(self.viewers.values())
+        self._hub.report_viewers(self.code, len(viewers))
+        snapshot = self._hub.latest(self.code)[1]
+        if snapshot is not None and snapshot.get("room", {}).get("closed"):
+            return  # nobody reads rosters of a closed room
+        now = time.monotonic()
+        students = [{"id": v.viewer_id, "name": v.name,
+                     "link": "fork" if v.watch_only else "behind"
+                     if v.behind_since is not None and now - v.behind_since > BEHIND_AFTER
+                     else "live"} for v in viewers]
+        problems = [f"{p['part']}: {p['error']}" for p in self.health.degraded()
+                    if p["part"] == f"fan-out {self.code}"]
+        self._hub.submit_answer(self.code, {"kind": "roster", "host": self._hub.host,
+                                            "students": students, "problems": problems})
+
+    def count(self, address: str) -> int:
+        """Students here connected from `address`."""
+        with self._lock:
+            return sum(1 for v in self.viewers.values() if v.address == address)
 
     def _exists(self) -> bool:
         """Whether the room is still open; True when the hub cannot say (its link is down)."""
@@ -127,10 +171,13 @@ class Fanout:
         now = time.monotonic()
         if now - state["last_report"] > REPORT_EVERY:
             state["last_report"] = now  # before the report: a failing one is not retried at once
-            hub.report_viewers(code, len(self.viewers))
+            self._report_now()
         with self._lock:
-            behind = list(self.viewers.values())
+            behind = [v for v in self.viewers.values() if not v.watch_only]
+            watching = [v for v in self.viewers.values() if v.watch_only]
         newest = hub.latest(code)[0]
+        if watching:
+            self._tell_watchers(watching)
         lagging = [v for v in behind if v.revision < newest]
         if not lagging:
             hub.wait(code, newest, IDLE)
@@ -147,12 +194,28 @@ class Fanout:
         for viewer in lagging:
             if self._ready(viewer.sid):
                 groups.setdefault(viewer.have, []).append(viewer)
+            elif viewer.behind_since is None:
+                viewer.behind_since = now
         meta = self.room_meta(snapshot)
         for have, members in groups.items():
             payload, after = student_view(snapshot, have, meta)
             self._send(payload, [v.sid for v in members])
             for viewer in members:
-                viewer.have, viewer.revision = after, revision
+                viewer.have, viewer.revision, viewer.behind_since = after, revision, None
         state["last_send"] = time.monotonic()
         if len(groups) < len(lagging):  # some stalled: look again soon, not at once
             self._stop.wait(RETRY)
+
+    def _tell_watchers(self, watching: list[Viewer]) -> None:
+        """Forked students' light connections: the room's state when it changed."""
+        revision, snapshot = self._hub.latest(self.code)
+        if snapshot is None or self._send_meta is None:
+            return
+        meta = self.room_meta(snapshot)
+        key = json.dumps(meta, sort_keys=True, default=str)
+        due = [v for v in watching if v.meta_sent != key and self._ready(v.sid)]
+        if due:
+            self._send_meta({"room": meta}, [v.sid for v in due])
+        for viewer in watching:
+            if viewer in due or viewer.meta_sent == key:
+                viewer.meta_sent, viewer.revision = key, revision

@@ -20,6 +20,8 @@ from .polls import MAX_QUESTION, POLL_KINDS
 #: Longest student name kept (longer ones are cut), and longest accepted at all.
 MAX_NAME, MAX_NAME_SENT = 40, 200
 MAX_VIEWER_ID = 64
+#: A viewer id's secret (issued by the server with the id: 43 characters).
+MAX_SECRET = 64
 #: A join code as typed: 6 characters, maybe with spaces or dashes.
 Code = Annotated[str, Field(min_length=1, max_length=32)]
 #: Poll and choice ids (poll ids are 8 hex digits, choice ids `up`, `0:1`, `yes`).
@@ -62,10 +64,20 @@ class Answer(Strict):
     choice: Ident
 
 
+class Name(Strict):
+    """`room_name`: the name a student goes by in the room (empty: none)."""
+
+    name: Annotated[str, Field(max_length=MAX_NAME_SENT)]
+
+
 class Auth(Strict):
-    """What a connection presents: {session} for a tab, {room, viewer, name} for a student."""
+    """What a connection presents: {session} for a tab, {room, viewer, secret, name, watch}
+    for a student (`viewer` and `secret` as the server issued them in `room_hello`; `watch`
+    for a forked student's light connection that gets only the room's state)."""
 
     session: Token | None = None
     room: Code | None = None
     viewer: Annotated[str, Field(max_length=MAX_VIEWER_ID)] | None = None
+    secret: Annotated[str, Field(max_length=MAX_SECRET)] | None = None
     name: Annotated[str, Field(max_length=MAX_NAME_SENT)] | None = None
+    watch: bool = False

@@ -1,67 +1,71 @@
-"""Live polls: a question before the next step, answered on the students' devices.
+"""Live polls: a question about one definite next step, answered on the students' devices.
 
-Each kind's right answer is worked out when the poll opens by looking ahead on a
-clone of the presenter's trainer (the engine is deterministic, so the clone does
-exactly what the real step will do). The answer stays hidden until the presenter
-takes the step (or reveals it), then everyone sees it.
+A poll records the state it was asked on and follows the presenter's network
+from it (`question.Watch`): it reveals once the step it asks about is complete,
+with the answer computed from that very step, and is cancelled ("poll cancelled:
+the network changed") when anything else changes the network first. Until the
+reveal, students see the question and what it is about, never the answer or the
+tally; the presenter's page gets both (and hides the tally unless asked).
+
+Every student's answer is keyed by the viewer id the server issued to them
+(`app/web/rooms.py`): one answer per student, changeable until the reveal. The
+tally counts the answers of students connected now (the room's roster), so it
+can never exceed them; at the reveal it is frozen.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.engine import Trainer
+from app.engine import TRAINING, Trainer
 from app.engine.errors import FieldError
 
-#: Epochs the "is it stuck?" poll looks ahead: stuck means no convergence within them.
-STUCK_HORIZON = 20_000
+from .names import delta_neurons, weight_name
+from .question import STUCK_HORIZON, Watch
 
-#: kind -> the question a page shows (the presenter may replace the text).
+__all__ = ["MAX_QUESTION", "POLL_KINDS", "STUCK_HORIZON", "Poll", "neuron_choices",
+           "open_poll", "weight_label"]
+
+#: kind -> the question a page shows (the presenter may replace the text); a weight's
+#: question names the weight and the step ("Will w₁,₁ go up or down over the next pattern?").
 POLL_KINDS: dict[str, str] = {
-    "weight_direction": "Will this weight go up or down in the next step?",
+    "weight_direction": "Will {weight} go up or down over the next {unit}?",
     "largest_delta": "Which neuron will have the largest local gradient |δ| in the next pattern?",
     "stuck": f"Is the network stuck (no convergence within {STUCK_HORIZON:,} more epochs)?",
 }
 MAX_QUESTION = 200
 #: What students may see of a poll's detail before the reveal: what it is about, not
 #: the looked-ahead numbers that give the answer away.
-PUBLIC_DETAIL = frozenset({"layer", "neuron", "input", "unit", "weight", "horizon"})
+PUBLIC_DETAIL = frozenset({"layer", "neuron", "input", "unit", "weight", "horizon", "pattern"})
 MAX_ANSWERS_KEPT = 10_000
+#: What a page shows for a poll voided before its step.
+CANCELLED = "poll cancelled: the network changed"
+DIRECTIONS = [{"id": "up", "label": "up"}, {"id": "down", "label": "down"},
+              {"id": "same", "label": "stays the same"}]
 
 
 def neuron_choices(trainer: Trainer) -> list[dict[str, str]]:
     """Every neuron that has a δ, as {id: "layer:neuron", label}: h₁, h₂, ... and r."""
-    hidden = trainer.shape.hidden
-    choices = []
-    for layer, count in enumerate(hidden):
-        for j in range(count):
-            label = f"h{j + 1}" if len(hidden) == 1 else f"h{layer + 1}.{j + 1}"
-            choices.append({"id": f"{layer}:{j}", "label": label})
-    choices.append({"id": f"{len(hidden)}:0", "label": "r"})
-    return choices
+    return [{"id": f"{layer}:{j}", "label": name}
+            for layer, j, name in delta_neurons(trainer.shape.sizes)]
 
 
 def weight_label(trainer: Trainer, layer: int, neuron: int, column: int) -> str:
-    """A weight's name: v (hidden layers) or w (output), neuron and input, bias as 'b'."""
-    last = len(trainer.shape.hidden)
-    if layer == last:
-        symbol = "w"
-    elif last == 1:
-        symbol = "v"
-    else:
-        symbol = f"v{layer + 1}"
-    source = "b" if column == trainer.shape.sizes[layer] else str(column + 1)
-    return f"{symbol}[{neuron + 1},{source}]"
+    """A weight's name as the page writes it: v₁,₀ (the bias is input 0), w₁,₂, v²₁,₃."""
+    return weight_name(trainer.shape.sizes, layer, neuron, column, trainer.shape.bias)
 
 
 @dataclass
 class Poll:
-    """One question to the room, its hidden right answer and the answers so far."""
+    """One question to the room, its hidden right answer and the answers so far.
+
+    Plain data (saved with the room and restored after a restart); the `watch`
+    following the network is kept beside it, not saved.
+    """
 
     id: str
     kind: str
@@ -74,10 +78,32 @@ class Poll:
     revealed: bool = False
     closed: bool = False
     answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: the fingerprint of the state it was asked on (`question.fingerprint`)
+    asked_on: str = ""
+    #: why it was voided before its step (None while it stands)
+    cancelled: str | None = None
+    #: revealed by the presenter before the step: the answer shown is the look-ahead's
+    predicted: bool = False
+    #: at the reveal: answers per choice of the students connected then
+    final_tally: dict[str, int] | None = None
+    #: the students whose answers that tally counted
+    counted: list[str] | None = None
+
+    def __post_init__(self) -> None:
+        self.watch: Watch | None = None  # not a field: never saved
+
+    @property
+    def open(self) -> bool:
+        """True while answers are taken."""
+        return not (self.revealed or self.closed or self.cancelled)
+
+    def label(self, choice: str) -> str:
+        """A choice as the page shows it (its id if the poll does not offer it)."""
+        return next((c["label"] for c in self.choices if c["id"] == choice), choice)
 
     def answer(self, viewer: str, name: str, choice: Any) -> None:
-        """Record (or change) a student's answer until the reveal; ValueError if not allowed."""
-        if self.revealed or self.closed:
+        """Record (or change) a student's answer until the reveal; FieldError if not allowed."""
+        if not self.open:
             raise FieldError("poll", "poll: this poll is no longer open for answers")
         ids = {c["id"] for c in self.choices}
         if not isinstance(choice, str) or choice not in ids:
@@ -86,80 +112,107 @@ class Poll:
             raise FieldError("poll", "poll: too many answers")
         self.answers[viewer] = {"choice": choice, "name": name, "at": time.time()}
 
-    def tally(self) -> dict[str, int]:
-        """Answers per choice id."""
+    def tally(self, present: Collection[str] | None = None) -> dict[str, int]:
+        """Answers per choice id, of the students in `present` (everyone's if None)."""
+        if self.final_tally is not None:
+            return dict(self.final_tally)
         counts = {c["id"]: 0 for c in self.choices}
-        for entry in self.answers.values():
-            counts[entry["choice"]] = counts.get(entry["choice"], 0) + 1
+        for viewer, entry in self.answers.items():
+            if present is None or viewer in present:
+                counts[entry["choice"]] = counts.get(entry["choice"], 0) + 1
         return counts
 
-    def public(self, for_presenter: bool = False) -> dict[str, Any]:
-        """What a page shows: the answer only once revealed (always to the presenter)."""
+    def reveal(self, answer: dict[str, Any], present: Collection[str] | None,
+               predicted: bool = False) -> None:
+        """Show the answer (computed from the step taken, or `predicted`); freeze the tally."""
+        self.correct = answer["correct"]
+        self.detail.update({k: v for k, v in answer.items() if k != "correct"})
+        self.predicted = predicted
+        self.final_tally = self.tally(present)
+        self.counted = sorted(v for v in self.answers if present is None or v in present)
+        self.revealed = True
+
+    def cancel(self, why: str) -> None:
+        """Void the poll: the network changed before the step it asks about."""
+        self.cancelled = why
+
+    def public(self, for_presenter: bool = False,
+               present: Collection[str] | None = None) -> dict[str, Any]:
+        """What a page shows: the answer and the tally only once revealed (to the presenter
+        always); `answered` and the tally count the students in `present`."""
         shown = self.revealed or for_presenter
         detail = self.detail if shown else {
             k: v for k, v in self.detail.items() if k in PUBLIC_DETAIL
         }
+        tally = self.tally(present)
         data = {
             "id": self.id, "kind": self.kind, "question": self.question,
             "choices": self.choices, "revealed": self.revealed, "closed": self.closed,
-            "tally": self.tally(), "answered": len(self.answers), "detail": detail,
+            "answered": sum(tally.values()), "detail": detail,
+            "cancelled": None if self.cancelled is None else CANCELLED,
+            "cancelled_because": self.cancelled, "predicted": self.predicted,
         }
         if shown:
             data["correct"] = self.correct
+            data["tally"] = tally
         return data
 
 
 def open_poll(trainer: Trainer, kind: Any, question: Any = None,
-              target: Any = None, unit: Any = "pattern") -> Poll:
-    """A new poll about the next step of `trainer` (not changed); ValueError names a bad field.
+              target: Any = None, unit: Any = "pattern", marks: int = 0) -> Poll:
+    """A new poll about the next step of `trainer` (not changed); FieldError names a bad field.
 
-    weight_direction needs `target` {layer, neuron, input} and looks `unit` (phase,
-    pattern or epoch) ahead; largest_delta looks at the next pattern; stuck trains a
-    clone for up to STUCK_HORIZON epochs.
+    weight_direction needs `target` {layer, neuron, input} and asks about the next
+    `unit` (phase, pattern or epoch); largest_delta asks about the next pattern whose δ
+    are not on screen yet; stuck about training on for up to STUCK_HORIZON epochs.
+    `marks` is the session's marks revision now (an edit after it voids the poll).
+    The returned poll's `watch` follows the trainer from this state.
     """
     if kind not in POLL_KINDS:
         raise FieldError("kind", f"kind: need one of {', '.join(POLL_KINDS)}")
-    if question is None:
-        question = POLL_KINDS[kind]
-    if not isinstance(question, str) or not question.strip() or len(question) > MAX_QUESTION:
+    if question is not None and (not isinstance(question, str) or not question.strip()
+                                 or len(question) > MAX_QUESTION):
         raise FieldError("question",
                          f"question: need text of 1 to {MAX_QUESTION} characters")
-    ahead = trainer.clone()
+    weight = None
     detail: dict[str, Any] = {}
     if kind == "weight_direction":
-        layer, neuron, column = _weight_target(trainer, target)
+        weight = _weight_target(trainer, target)
         if unit not in ("phase", "pattern", "epoch"):
             raise FieldError("unit", "unit: need phase, pattern or epoch")
-        before = float(ahead.layers[layer][neuron, column])
-        steps = {"phase": ahead.step_phase, "pattern": ahead.step_pattern,
-                 "epoch": ahead.step_epoch}
-        steps[unit]()
-        after = float(ahead.layers[layer][neuron, column])
-        correct = "up" if after > before else "down" if after < before else "same"
-        choices = [{"id": "up", "label": "up"}, {"id": "down", "label": "down"},
-                   {"id": "same", "label": "stays the same"}]
-        detail = {"layer": layer, "neuron": neuron, "input": column, "unit": unit,
-                  "weight": weight_label(trainer, layer, neuron, column),
-                  "before": before, "after": after}
+        name = weight_label(trainer, *weight)
+        detail = {"layer": weight[0], "neuron": weight[1], "input": weight[2], "unit": unit,
+                  "weight": name}
+        choices = DIRECTIONS
+        default = POLL_KINDS[kind].format(weight=name, unit=unit)
     elif kind == "largest_delta":
-        trace = ahead.step_pattern()
-        choices = neuron_choices(trainer)
-        best, size = choices[0]["id"], -1.0
-        for choice in choices:
-            layer, j = (int(x) for x in choice["id"].split(":"))
-            if abs(trace.delta[layer][j]) > size:
-                best, size = choice["id"], abs(trace.delta[layer][j])
-        correct = best
-        detail = {"pattern": trace.pattern, "delta": [list(x) for x in trace.delta]}
+        choices, default, unit = neuron_choices(trainer), POLL_KINDS[kind], "pattern"
     else:
-        result = ahead.run(STUCK_HORIZON, stop_on_convergence=True, remember=False)
-        converged = ahead.status == "converged"
-        correct = "no" if converged else "yes"
+        if trainer.status != TRAINING:
+            raise FieldError("kind", f"kind: the network has {trainer.status} already; "
+                             "ask whether it is stuck before it converges")
         choices = [{"id": "yes", "label": "yes, stuck"}, {"id": "no", "label": "no, it will learn"}]
-        detail = {"horizon": STUCK_HORIZON, "converged_epoch": ahead.converged_epoch,
-                  "epochs_tried": result.epochs}
-    return Poll(id=secrets.token_hex(4), kind=kind, question=question.strip(), choices=choices,
-                correct=correct, detail=detail, opened_step=trainer.steps)
+        default, unit = POLL_KINDS[kind], "epochs"
+        detail = {"horizon": STUCK_HORIZON}
+    watch = Watch(trainer, kind, unit, weight, marks)
+    if kind == "largest_delta":
+        detail["pattern"] = list(watch.asked_pattern)
+    detail.update({k: v for k, v in watch.prediction.items() if k != "correct"})
+    poll = Poll(id=secrets.token_hex(4), kind=kind, question=(question or default).strip(),
+                choices=choices, correct=watch.prediction["correct"], detail=detail,
+                opened_step=trainer.steps, asked_on=watch.asked_on)
+    poll.watch = watch
+    return poll
+
+
+def watch_again(trainer: Trainer, poll: Poll, marks: int) -> Watch:
+    """A watch for a poll restored after a restart, from the trainer's state now."""
+    detail = poll.detail
+    weight = None
+    if poll.kind == "weight_direction":
+        weight = (detail["layer"], detail["neuron"], detail["input"])
+    unit = detail.get("unit", "pattern") if poll.kind == "weight_direction" else "pattern"
+    return Watch(trainer, poll.kind, unit, weight, marks)
 
 
 def _weight_target(trainer: Trainer, target: Any) -> tuple[int, int, int]:
@@ -178,19 +231,3 @@ def _weight_target(trainer: Trainer, target: Any) -> tuple[int, int, int]:
                              f"target.{name}: need a whole number from 0 to {most}")
         values.append(value)
     return values[0], values[1], values[2]
-
-
-def polls_csv(code: str, polls: list[Poll]) -> str:
-    """Every answer of every poll of a room, one row each, for a spreadsheet."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["room", "poll", "kind", "question", "correct", "student", "name",
-                     "answer", "right", "answered_at"])
-    for poll in polls:
-        for viewer, entry in poll.answers.items():
-            writer.writerow([
-                code, poll.id, poll.kind, poll.question, poll.correct, viewer, entry["name"],
-                entry["choice"], "yes" if entry["choice"] == poll.correct else "no",
-                time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(entry["at"])),
-            ])
-    return out.getvalue()

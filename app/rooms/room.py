@@ -2,9 +2,15 @@
 
 A `Room` belongs to the process of its presenter's session. Its broadcaster
 publishes a snapshot to the hub whenever the session or the room changed (at
-most about 30 a second), applies students' poll answers, reveals a poll's answer
-once the presenter takes the next step, and tells the presenter's page how many
-students follow and how they answer.
+most about 30 a second), applies students' poll answers and the processes'
+reports of who is connected (`roster.py`), follows the open poll's network
+(`question.py`: revealed when its step is complete, cancelled when the network
+changes first), and tells the presenter's page, at least every second, how many
+students follow, how their links are and how they answer. That status asks the
+presenter's page for an acknowledgement: a presenter whose page stops answering
+(a dropped Wi-Fi) is shown to the students as offline within `PROBE_TIMEOUT`
+seconds, as is one whose connection closed (after `DETACH_GRACE`, so a reload
+does not flicker).
 """
 
 from __future__ import annotations
@@ -21,11 +27,16 @@ from app.sessions import Delivery
 from app.sessions.health import Health
 
 from .hub import Hub
-from .polls import Poll, open_poll, polls_csv
+from .polls import Poll
+from .presence import PROBE_EVERY, RoomPresence
+from .room_polls import MAX_POLLS, RoomPolls
+from .roster import Roster
 from .snapshot import session_snapshot
 
 if TYPE_CHECKING:
     from app.sessions import Session
+
+__all__ = ["MAX_POLLS", "Room"]
 
 #: Shortest time between two snapshots (about 30 per second), and how often to look.
 MIN_INTERVAL = 1 / 30
@@ -34,15 +45,14 @@ TICK = 1 / 120
 STATUS_INTERVAL = 0.2
 #: Every this many snapshots one carries everything (the whole curve, marks, surface).
 FULL_EVERY = 60
-#: Most polls kept per room (the oldest go first).
-MAX_POLLS = 200
 #: After a failed tick the broadcaster waits this long; a closing room retries its last
 #: snapshot this many times.
 RETRY, CLOSING_TRIES = 0.25, 20
 
 
-class Room:
-    """One class following one presenter's session."""
+class Room(RoomPolls, RoomPresence):
+    """One class following one presenter's session (its polls in `room_polls.py`, its
+    people in `presence.py`)."""
 
     def __init__(self, code: str, session: Session, hub: Hub,
                  encode: Callable[[Any], Any], on_status: Callable[[Room], None],
@@ -63,6 +73,11 @@ class Room:
         self._stop = threading.Event()
         self._delivery = Delivery()
         self.snapshots = 0
+        self.roster = Roster()
+        self._roster_seen: Any = None
+        self._poll_seen = -1  # the session revision the open poll was last checked at
+        self._online = True
+        self._probe_since: float | None = None  # an unacknowledged status went out then
 
     # ----- presenter's commands (the web layer checks the token first) ---------------
 
@@ -80,88 +95,33 @@ class Room:
             self.hide_controls = hide
             self.revision += 1
 
-    @property
-    def poll(self) -> Poll | None:
-        """The poll on screen (the newest one unless closed)."""
-        if self.polls and not self.polls[-1].closed:
-            return self.polls[-1]
-        return None
-
-    def open_poll(self, kind: Any, question: Any = None, target: Any = None,
-                  unit: Any = "pattern") -> Poll:
-        """Ask the room; the answer is worked out now on a clone of the trainer."""
-        with self.session.lock:
-            poll = open_poll(self.session.trainer, kind, question, target, unit)
-        with self.lock:
-            if self.poll is not None:
-                self.poll.closed = True
-            self.polls.append(poll)
-            del self.polls[:-MAX_POLLS]
-            self.revision += 1
-        return poll
-
-    def reveal(self) -> None:
-        """Show the current poll's answer to everyone now."""
-        with self.lock:
-            if self.poll is None:
-                raise FieldError("poll", "poll: no poll is open")
-            self.poll.revealed = True
-            self.revision += 1
-
-    def close_poll(self) -> None:
-        """Take the current poll off the screens (its answers are kept)."""
-        with self.lock:
-            if self.poll is not None:
-                self.poll.closed = True
-                self.revision += 1
-
-    def answers_csv(self) -> str:
-        """Every poll's answers as CSV."""
-        with self.lock:
-            return polls_csv(self.code, list(self.polls))
-
     # ----- what students and the presenter see ---------------------------------------------
 
     def meta(self, for_presenter: bool = False) -> dict[str, Any]:
-        """The room's own state: code, students, controls shown, the poll."""
-        poll = self.poll
-        return {
-            "code": self.code,
-            "viewers": self.hub.viewers(self.code),
-            "hide_controls": self.hide_controls,
-            "poll": None if poll is None else poll.public(for_presenter),
-            "closed": self.closed,
-        }
+        """The room's own state: code, students, controls shown, the poll, the presenter.
 
-    def _apply_answers(self) -> bool:
-        changed = False
-        for answer in self.hub.drain_answers(self.code):
-            with self.lock:
-                for poll in reversed(self.polls):
-                    if poll.id == answer.get("poll"):
-                        try:
-                            poll.answer(str(answer.get("viewer")), str(answer.get("name", "")),
-                                        answer.get("choice"))
-                            changed = True
-                        except ValueError:
-                            pass  # late or malformed: the student's page was told already
-                        break
-        return changed
+        For the presenter also each student's link (`students`) and what degrades the
+        room's broadcast (`broadcast`: messages, empty when all is well).
+        """
+        present = self.roster.present()
+        poll = self.poll
+        data = {
+            "code": self.code,
+            "viewers": len(present),
+            "hide_controls": self.hide_controls,
+            "poll": None if poll is None else poll.public(for_presenter, present),
+            "closed": self.closed,
+            "presenter": "online" if self._online else "offline",
+        }
+        if for_presenter:
+            data["students"] = self.roster.listing(set(poll.answers) if poll else None)
+            data["broadcast"] = self.broadcast_problems()
+        return data
 
     def _presenter_gone(self) -> bool:
         """The presenter's tab has been away for longer than its session's grace period."""
         left = self.session.detached_at
         return left is not None and time.monotonic() - left > self.grace_seconds
-
-    def _reveal_after_step(self) -> bool:
-        poll = self.poll
-        if poll is not None and not poll.revealed \
-                and self.session.trainer.steps != poll.opened_step:
-            with self.lock:
-                poll.revealed = True
-                self.revision += 1
-            return True
-        return False
 
     # ----- the broadcaster ------------------------------------------------------------------
 
@@ -183,6 +143,7 @@ class Room:
             self._delivery = Delivery()  # a complete snapshot, for processes that lost one
         snapshot = session_snapshot(self.session, self._delivery)
         snapshot["room"] = self.meta()
+        snapshot["viewer_key"] = self.viewer_key  # for the other processes, never sent on
         self.hub.publish(self.code, self._encode(snapshot))
         self.snapshots += 1
 
@@ -210,7 +171,8 @@ class Room:
 
     def _tick(self, state: _Broadcast) -> None:
         answered = self._apply_answers()
-        self._reveal_after_step()
+        self._follow_poll()
+        self._watch_presenter()
         now = time.monotonic()
         if now - state.counted >= STATUS_INTERVAL:  # a count may cost a Redis round trip
             state.viewers, state.counted = self.hub.viewers(self.code), now
@@ -224,7 +186,7 @@ class Room:
             poll = self.poll
             tally = None if poll is None else tuple(sorted(poll.tally().items()))
             status = (current[1:], answered, tally)
-            if status != state.status_seen:
+            if status != state.status_seen or now - state.last_status >= PROBE_EVERY:
                 self._on_status(self)
                 state.status_seen, state.last_status = status, now
 

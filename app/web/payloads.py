@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from app.rooms.payloads import Answer, Auth, Controls, PollOpen, Presenter
+from app.rooms.payloads import Answer, Auth, Controls, Name, PollOpen, Presenter
 from app.sessions.commands import (
     Empty,
     Import,
@@ -52,6 +52,7 @@ EVENTS: dict[str, type[BaseModel]] = {
     "poll_close": Presenter,
     # a student's
     "poll_answer": Answer,
+    "room_name": Name,
     "room_fork": Empty,
 }
 

@@ -3,13 +3,14 @@
 The presenter is an ordinary tab; `room_open` shows its session to a room.
 Students connect with `auth: {room: CODE}` instead of a session: they get no
 trainer, only `room_frame`s from this process's fan-out, and every command they
-send is refused. See docs/protocol.md, "Rooms".
+send is refused. This process's rooms and fan-outs, students' identities and the
+caps are `classroom.Classroom`'s. See docs/protocol.md, "Rooms".
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
-import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -17,161 +18,17 @@ from flask import current_app, request
 from flask_socketio import disconnect, emit
 
 from app.engine.errors import FieldError
-from app.rooms import Fanout, Hub, MemoryHub, Room, RoomRegistry, Viewer, normalize_code
-from app.rooms.payloads import MAX_NAME, Answer, Auth
-from app.sessions import Session, SessionRegistry
-from app.sessions.schema import CommandError, parse
+from app.rooms.payloads import Auth
+from app.sessions import Session
+from app.sessions.schema import parse
 
-from .extensions import socketio
+from .classroom import LINK_LOST, LINK_RESTORED, Classroom, make_hub
 from .payloads import EVENTS
 from .wire import jsonable
 
+__all__ = ["LINK_LOST", "LINK_RESTORED", "Classroom", "classroom", "make_hub"]
+
 log = logging.getLogger(__name__)
-
-
-class Classroom:
-    """This process's rooms (as presenter) and fan-outs (to students), bound to one app."""
-
-    def __init__(self, hub: Hub, sessions: SessionRegistry, spawn: Callable[..., Any],
-                 grace_seconds: float = 120.0) -> None:
-        self.hub = hub
-        self.sessions = sessions
-        self.spawn = spawn
-        self.health = sessions.health
-        self.rooms = RoomRegistry(hub, spawn, jsonable, self._status, grace_seconds,
-                                  self.health)
-        self.fanouts: dict[str, Fanout] = {}
-        self.viewers: dict[str, tuple[str, Viewer]] = {}  # sid -> (code, viewer)
-        hub.on_link(self._link)
-
-    def _link(self, up: bool) -> None:
-        """Tell this process's presenters and students that the link to the others changed."""
-        message = LINK_RESTORED if up else LINK_LOST
-        sids = list(self.viewers) + [r.session.sid for r in self.rooms.all()
-                                     if r.session.sid is not None]
-        if sids:
-            socketio.emit("room_link", {"up": up, "message": message}, to=sids, namespace="/",
-                          ignore_queue=True)
-
-    # ----- presenter side ---------------------------------------------------------------
-
-    def _status(self, room: Room) -> None:
-        sid = room.session.sid
-        if sid is not None:
-            socketio.emit("room_status", jsonable(room.meta(for_presenter=True)), to=sid,
-                          namespace="/", ignore_queue=True)
-
-    def presenter_room(self, session: Session, data: Any) -> Room:
-        """The open room of `session`, checking the presenter token of `data` (a model)."""
-        room = self.rooms.for_session(session.id)
-        if room is None or not room.check_token(data.token):
-            raise CommandError("token", "token: not the presenter token of an open room")
-        return room
-
-    # ----- student side -----------------------------------------------------------------
-
-    def join(self, sid: str, auth: Auth) -> dict[str, Any]:
-        """Connection `sid` follows the room in `auth`; returns the `room_hello` payload."""
-        code = normalize_code(auth.room)
-        if not self.hub.exists(code):
-            raise CommandError("room", f"room: no open room has the code {code}")
-        viewer_id = auth.viewer
-        if not (viewer_id and viewer_id.replace("-", "").replace("_", "").isalnum()):
-            viewer_id = secrets.token_urlsafe(12)  # a new student, or an id we did not make
-        name = (auth.name or "").strip()[:MAX_NAME]
-        viewer = Viewer(sid, viewer_id, name)
-        fanout = self.fanouts.get(code)
-        if fanout is None or fanout.stopped:
-            fanout = self.fanouts[code] = Fanout(code, self.hub, _send, _ready, self.spawn,
-                                                 health=self.health)
-        self.viewers[sid] = (code, viewer)
-        fanout.add(viewer)
-        hello = {"code": code, "viewer": viewer_id, "name": name}
-        if not self.hub.link_up:
-            hello["link"] = {"up": False, "message": LINK_LOST}
-        return hello
-
-    def leave(self, sid: str) -> tuple[str, Viewer] | None:
-        """Connection `sid` stops following its room."""
-        entry = self.viewers.pop(sid, None)
-        if entry is not None:
-            fanout = self.fanouts.get(entry[0])
-            if fanout is not None:
-                fanout.remove(sid)
-        return entry
-
-    def answer(self, sid: str, data: Answer) -> None:
-        """A student's answer to the poll on screen."""
-        code, viewer = self._viewer(sid)
-        poll_id, choice = data.poll, data.choice
-        snapshot = self.hub.latest(code)[1]
-        poll = (snapshot or {}).get("room", {}).get("poll")
-        if poll is None or poll.get("id") != poll_id or poll.get("closed"):
-            raise CommandError("poll", "poll: that poll is not open")
-        if poll.get("revealed"):
-            raise CommandError("poll", "poll: the answer was revealed; answers are closed")
-        if choice not in {c["id"] for c in poll["choices"]}:
-            ids = ", ".join(c["id"] for c in poll["choices"])
-            raise CommandError("choice", f"choice: need one of {ids}")
-        self.hub.submit_answer(code, {"poll": poll_id, "viewer": viewer.viewer_id,
-                                      "name": viewer.name, "choice": choice})
-
-    def fork(self, sid: str) -> str:
-        """A private session holding the room's current state; returns its id."""
-        code, _viewer = self._viewer(sid)
-        snapshot = self.hub.latest(code)[1]
-        if snapshot is None:
-            raise CommandError("room", "room: nothing to copy yet")
-        state = dict(snapshot["state"])
-        state["history"] = {"width": snapshot["history"].get("width", 1),
-                            "points": snapshot["history"]["points"]}
-        state["marks"] = snapshot.get("marks") or []
-        session, _ = self.sessions.open(None)
-        session.import_state(state)
-        return session.id
-
-    def _viewer(self, sid: str) -> tuple[str, Viewer]:
-        entry = self.viewers.get(sid)
-        if entry is None:
-            raise CommandError("room", "room: this connection follows no room")
-        return entry
-
-    def shutdown(self) -> None:
-        """Close rooms and stop fan-outs."""
-        self.rooms.shutdown()
-        for fanout in self.fanouts.values():
-            fanout.stop()
-        self.hub.close()
-
-
-def _send(payload: dict[str, Any], sids: list[str]) -> None:
-    # one encoding for the whole group; local delivery only (each process fans out its own)
-    socketio.emit("room_frame", payload, to=sids, namespace="/", ignore_queue=True)
-
-
-def _ready(sid: str) -> bool:
-    """True when the student's connection has sent everything queued for it."""
-    server = socketio.server
-    try:
-        eio_sid = server.manager.eio_sid_from_sid(sid, "/")
-        sock = server.eio.sockets.get(eio_sid)
-    except (KeyError, AttributeError):
-        return False
-    return sock is not None and not sock.closed and sock.queue.qsize() == 0
-
-
-#: What presenters and students read when the link between server processes drops and returns.
-LINK_LOST = "link to other servers lost: reconnecting"
-LINK_RESTORED = "link to other servers restored"
-
-
-def make_hub(message_queue: str | None, health: Any = None) -> Hub:
-    """A Redis hub when the servers share a message queue, else one in memory."""
-    if message_queue and message_queue.startswith(("redis://", "rediss://", "unix://")):
-        from app.rooms.hub_redis import RedisHub
-
-        return RedisHub(message_queue, health)
-    return MemoryHub()
 
 
 def classroom() -> Classroom:
@@ -182,6 +39,31 @@ def classroom() -> Classroom:
 def join_url(code: str) -> str:
     """Where students go: this server's address as the presenter reached it."""
     return f"{request.host_url}join/{code}"
+
+
+def network_urls() -> list[str]:
+    """Where this page is on the network, when the presenter reached it on loopback and the
+    server listens on every address (a join link on 127.0.0.1 reaches no phone)."""
+    if not ipaddress_is_loopback(request.host.rsplit(":", 1)[0].strip("[]")):
+        return []
+    if request.environ.get("SERVER_NAME") not in ("0.0.0.0", "::"):
+        return []  # listening on loopback only: the page says how to serve on the network
+    from .hosts import machine_addresses
+
+    port = request.environ.get("SERVER_PORT", "")
+    found = sorted(a for a in machine_addresses()
+                   if a.count(".") == 3 and not ipaddress_is_loopback(a))
+    return [f"http://{address}:{port}/" for address in found[:3]]
+
+
+def ipaddress_is_loopback(host: str) -> bool:
+    """localhost, 127.x.x.x or ::1."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 # ----- Socket.IO -----------------------------------------------------------------------------
@@ -195,7 +77,7 @@ def connect_viewer(sid: str, auth: Auth) -> None:
     a generic connect error).
     """
     try:
-        hello = classroom().join(sid, auth)
+        hello = classroom().join(sid, auth, request.remote_addr or "")
     except ValueError as error:
         emit("error", {"event": "connect", "message": str(error),
                        "field": getattr(error, "field", "auth.room")}, ignore_queue=True)
@@ -221,7 +103,8 @@ def presenter_commands(command: Callable) -> None:
     def room_open(session: Session, _data: Any) -> dict:
         room = classroom().rooms.open(session)
         return {"code": room.code, "token": room.token, "join_url": join_url(room.code),
-                "qr_url": f"/room/{room.code}/qr.svg", "room": room.meta(for_presenter=True)}
+                "qr_url": f"/room/{room.code}/qr.svg", "network_urls": network_urls(),
+                "room": room.meta(for_presenter=True)}
 
     @command("room_close")
     def room_close(session: Session, data: Any) -> dict:
@@ -275,4 +158,5 @@ def viewer_commands(on: Callable[[str], Callable]) -> None:
         on(event)(handler)
 
     handle("poll_answer", lambda sid, data: (classroom().answer(sid, data), {})[1])
+    handle("room_name", lambda sid, data: {"name": classroom().rename(sid, data)})
     handle("room_fork", lambda sid, _data: {"session": classroom().fork(sid)})

@@ -1,5 +1,7 @@
-// Classroom mode, the pure part: join codes, the room in the URL, poll bars and verdicts.
-// No DOM here, so node --test covers it (tests/js/classroom.test.mjs).
+// Classroom mode, the pure part: join codes, the room in the URL, poll bars and verdicts, what
+// a room's state means for the people in it (the presenter's link, students' links, a loopback
+// join link). No DOM here, so node --test covers it (tests/js/classroom.test.mjs).
+import { fmt, positionText } from "./format.js";
 
 /** The server's join-code alphabet (app/rooms/codes.py): no 0/O/Q, 1/I/L, 2/Z, 5/S, 8/B, 9. */
 export const CODE_ALPHABET = "ACDEFGHJKMNPRTUVWXY3467";
@@ -34,10 +36,65 @@ const UNITS = { phase: "the next phase", pattern: "the next pattern", epoch: "th
 /** The line under a poll's question that says what it is about (never the answer). */
 export function pollContext(poll) {
   const d = poll?.detail ?? {};
-  if (poll?.kind === "weight_direction") return `Weight ${d.weight ?? "?"}, over ${UNITS[d.unit] ?? "the next step"}`;
-  if (poll?.kind === "largest_delta") return "Local gradient δ of each neuron, in the next pattern";
+  if (poll?.kind === "weight_direction") return `Weight ${d.weight ?? "?"} (highlighted on the network), over ${UNITS[d.unit] ?? "the next step"}`;
+  if (poll?.kind === "largest_delta") {
+    const at = Array.isArray(d.pattern) ? `: ${positionText(d.pattern[0], d.pattern[1])}` : "";
+    return `Local gradient δ of each neuron, in the next pattern${at}`;
+  }
   if (poll?.kind === "stuck") return d.horizon ? `Looking ${d.horizon.toLocaleString("en")} epochs ahead` : "";
   return "";
+}
+
+/** "weight:l:j:i" for the weight a poll open now asks about (the network highlights it), or null. */
+export function pollTarget(poll) {
+  const d = poll?.detail;
+  if (poll?.kind !== "weight_direction" || !d || poll.cancelled || poll.closed) return null;
+  return Number.isInteger(d.layer) ? `weight:${d.layer}:${d.neuron}:${d.input}` : null;
+}
+
+/** What the revealed step did, in words: "w₁,₁ went 0.655 → 0.633 in that step." ("" if unknown). */
+export function revealText(poll) {
+  if (!poll?.revealed) return "";
+  const d = poll.detail ?? {};
+  const ahead = poll.predicted ? "Shown before the step: what it will do. " : "";
+  if (poll.kind === "weight_direction" && Number.isFinite(d.before) && Number.isFinite(d.after)) {
+    const how = poll.predicted ? "will go" : "went";
+    return `${ahead}${d.weight} ${how} ${fmt(d.before)} → ${fmt(d.after)}${d.before === d.after ? " (unchanged)" : ""}.`;
+  }
+  if (poll.kind === "stuck") {
+    if (Number.isInteger(d.converged_epoch)) return `${ahead}It converged after epoch ${d.converged_epoch.toLocaleString("en")}.`;
+    return `${ahead}No convergence in ${(d.epochs_tried ?? d.horizon ?? 0).toLocaleString("en")} epochs.`;
+  }
+  return ahead.trim();
+}
+
+/** The students' links for the presenter: "3 live · 1 behind · 2 offline" ("" for none). */
+export function linksText(students) {
+  const counts = new Map();
+  for (const s of students ?? []) counts.set(s.link, (counts.get(s.link) ?? 0) + 1);
+  const words = { live: "live", behind: "behind (slow link)", fork: "on their own copy", offline: "offline" };
+  return Object.keys(words).filter((k) => counts.get(k)).map((k) => `${counts.get(k)} ${words[k]}`).join(" · ");
+}
+
+/** A student as the presenter's list shows them: their name, else "student 3". */
+export function studentName(student) {
+  return student?.name || `student ${student?.n ?? "?"}`;
+}
+
+/** "3 / 5 answered": answers of the students connected now, out of them. */
+export function answeredText(poll, viewers) {
+  return `${poll?.answered ?? 0} / ${Number.isFinite(viewers) ? viewers : 0} answered`;
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[?::1\]?|0\.0\.0\.0)$/i;
+
+/** True when a join link's host only reaches the machine it is typed on (127.0.0.1, localhost). */
+export function isLoopback(url) {
+  try {
+    return LOOPBACK.test(new URL(url).hostname.replace(/\.$/, ""));
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -57,9 +114,13 @@ export function pollBars(poll, chosen = null) {
   });
 }
 
-/** A student's verdict: {state: "open" | "waiting" | "right" | "wrong" | "missed", text}. */
+/** A student's verdict: {state: "open" | "waiting" | "right" | "wrong" | "missed" | "cancelled", text}. */
 export function pollVerdict(poll, chosen) {
   if (!poll) return { state: "open", text: "" };
+  if (poll.cancelled) {
+    const why = poll.cancelled_because ? ` (${poll.cancelled_because})` : "";
+    return { state: "cancelled", text: `${capital(poll.cancelled)}${why}. No answer counts.` };
+  }
   if (!poll.revealed) {
     if (poll.closed) return { state: "missed", text: "This poll has closed." };
     return chosen ? { state: "waiting", text: "Answer sent. You can change it until the next step." }
@@ -70,4 +131,8 @@ export function pollVerdict(poll, chosen) {
   if (!chosen) return { state: "missed", text: `The answer: ${answer}.` };
   return chosen === poll.correct ? { state: "right", text: `Right: ${answer}.` }
     : { state: "wrong", text: `Not this time: the answer is ${answer}.` };
+}
+
+function capital(text) {
+  return text ? text[0].toUpperCase() + text.slice(1) : "";
 }

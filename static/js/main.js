@@ -21,7 +21,7 @@ import { queryToSettings, settingsToQuery } from "./urlparams.js";
 import { withLabel } from "./format.js";
 import { roomFromSearch } from "./classroom.js";
 import { createPresenter } from "./room.js";
-import { createViewer, wireClassroomDialog, NAME_KEY } from "./viewer.js";
+import { createViewer, wireClassroomDialog, savedName } from "./viewer.js";
 import { createSweepPanel } from "./sweep-panel.js";
 import { createLessonPanel } from "./lesson-panel.js";
 import { createLessonMenu } from "./lesson-menu.js";
@@ -169,7 +169,7 @@ function connectAs(next) {
   if (mode.room) viewer.enter(mode.room, mode.forked);
   setSweep(state); // until the new connection's frames say
   scheduler.markAll();
-  const following = state.readOnly ? { room: mode.room, name: sessionStorage.getItem(NAME_KEY) } : {};
+  const following = state.readOnly ? { room: mode.room, name: savedName() } : {};
   client = connect(io, {
     hello: (hello) => {
       setSweep(state);
@@ -180,8 +180,9 @@ function connectAs(next) {
       if (!mode.room) presenter.restore();
     },
     frame: onFrame,
+    roomHello: (hello) => viewer.joined(hello),
     roomStatus: (s) => presenter.status(s),
-    roomLink: (link) => (state.readOnly ? viewer.note(link.message) : say(link.message)),
+    roomLink: (link) => (state.readOnly ? viewer.note(link.message) : presenter.link(link) || say(link.message)),
     takenOver: () => {
       sessionBar.movedAway();
       controls.setReadOnly(true);
@@ -189,7 +190,7 @@ function connectAs(next) {
     },
     error: (e) => {
       lastError = e?.message ?? "error";
-      if (state.readOnly) viewer.note(lastError);
+      if (state.readOnly) viewer.error(e);
       else say(lastError);
     },
     connection: (what, detail) => {
@@ -204,7 +205,7 @@ function connectAs(next) {
       } else if (what === "disconnected" && detail === "io server disconnect") {
         // Socket.IO does not reconnect after the server's own disconnect: say so, offer it
         if (mode.room) {
-          panels.status("Disconnected by the server.");
+          panels.status(viewer.gone ? "Not following a room." : "Disconnected by the server.");
         } else if (!sessionBar.detached) { // (a move to another tab said so already)
           sessionBar.closed(lastError);
           controls.setReadOnly(true);
@@ -245,15 +246,16 @@ async function start() {
   for (const name of ["numbers", "log", "projector"]) $(`${name}-toggle`).checked = state[name];
   setMode("projector", state.projector);
   const command = (name, payload) => client.command(name, payload);
-  presenter = createPresenter({ panel: $("room-panel"), openButton: $("room-open") }, {
+  presenter = createPresenter({ panel: $("room-panel"), openButton: $("room-open"), confirm: $("room-close-dialog") }, {
     command, selectedWeight, presenting: (on) => setMode("presenting", on),
   });
-  viewer = createViewer({ bar: $("viewer-bar"), card: $("poll-card") }, {
+  viewer = createViewer({ bar: $("viewer-bar"), card: $("poll-card"), gone: $("room-gone"), nameDialog: $("name-dialog") }, {
     command,
     fork: (session) => { sessionStorage.setItem(SESSION_KEY, session); connectAs({ ...mode, forked: true }); },
     live: () => connectAs({ ...mode, forked: false }),
-    ended: () => client?.close(),
+    follow: (handlers) => connect(io, handlers, sessionStorage, { room: mode.room, watch: true, name: savedName() }),
     hideControls: (on) => setMode("hide-controls", on),
+    highlight: (key) => { if (state.pollTarget !== key) { state.pollTarget = key; scheduler.mark("network"); } },
   });
   wireClassroomDialog($("classroom-dialog"), $("classroom-button"), { following: Boolean(mode.room) });
   lessons = createLessonPanel($("lesson-card"), {

@@ -56,7 +56,8 @@ export function networkFonts(theme, radius, s = theme.scale || 1) {
  * data: {weights, trace, selection, hover, numbers, anim: {phase, t}|null, theme, activation,
  * dragging: weight selection|null, saturated: Set of "layer:index" (flat σ', saturation.js),
  * cursor: the keyboard's item (drawn like a hover), lit: Set of "neuron:L:j" / "weight:l:j:i"
- * that a lesson step points at}. layout: from networkLayout(). Returns the
+ * that a lesson step points at, target: "weight:l:j:i" a room's poll asks about (a dashed
+ * glow in the accent colour)}. layout: from networkLayout(). Returns the
  * placed labels ({placed, dropped}: labels.js), for the tests and the benchmark.
  */
 export function drawNetwork(ctx, data, layout) {
@@ -86,6 +87,15 @@ export function drawNetwork(ctx, data, layout) {
   for (const e of layout.edges) {
     const w = weightValue(e);
     const width = weightWidth(w, scale) * s;
+    if (data.target && data.target === `weight:${e.layer}:${e.neuron}:${e.input}`) {
+      ctx.strokeStyle = theme.accent;
+      ctx.lineWidth = width + 12 * s;
+      ctx.globalAlpha = 0.6;
+      ctx.setLineDash([9 * s, 6 * s]);
+      line(ctx, e);
+      ctx.setLineDash([]);
+      ctx.globalAlpha = 1;
+    }
     if (data.lit?.has(`weight:${e.layer}:${e.neuron}:${e.input}`) || marked({ kind: "weight", layer: e.layer, neuron: e.neuron, input: e.input })) {
       ctx.strokeStyle = theme.focus;
       ctx.lineWidth = width + 6 * s;

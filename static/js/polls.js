@@ -33,7 +33,7 @@ export function renderBars(container, poll, chosen = null) {
  * reveal they are disabled and the right (and a wrong chosen) one marked.
  */
 export function renderChoices(container, poll, chosen, onAnswer) {
-  const done = poll.revealed || poll.closed;
+  const done = poll.revealed || poll.closed || Boolean(poll.cancelled);
   container.replaceChildren(...(poll.choices ?? []).map((choice) => {
     const button = el("button", "poll-choice", choice.label);
     button.type = "button";

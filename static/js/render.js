@@ -41,6 +41,7 @@ export function createCanvases(scheduler, state, canvases) {
     const neurons = saturation(frame.truth, state.table?.saturated_below?.[activation]);
     view.saturated = new Set(neurons.filter((n) => n.marked).map((n) => `${n.layer}:${n.index}`));
     view.labels = drawNetwork(net.ctx, {
+      target: state.pollTarget, // a room's poll asks about this weight (room viewer.js)
       weights: displayedWeights(state), trace: frame.trace, selection: state.selection, hover: state.hover,
       numbers: state.numbers, anim, theme: view.theme, activation, dragging: state.drag, saturated: view.saturated,
       cursor: state.cursor,

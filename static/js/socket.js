@@ -8,16 +8,33 @@ export const SESSION_KEY = "backprop-xor-session";
 export const VIEWER_KEY = "backprop-xor-viewer";
 const COMMAND_TIMEOUT_MS = 10000;
 
-/** The `auth` a connection presents: {room, viewer, name} for a room, else {session}. Pure. */
+/** The identity the server issued this tab in `room` ({viewer, secret}), or null. Pure. */
+export function keptIdentity(storage, room) {
+  try {
+    const kept = JSON.parse(storage?.getItem(VIEWER_KEY) ?? "null");
+    return kept?.room === room && kept.viewer && kept.secret ? kept : null;
+  } catch {
+    return null; // an older page kept a bare id: the server issues a new identity
+  }
+}
+
+/**
+ * The `auth` a connection presents: {room, viewer, secret, name, watch} for a room (the identity
+ * the server issued, kept like the session id; `watch` for a fork's light connection), else
+ * {session}. Pure.
+ */
 export function authFor(mode, storage) {
-  if (mode?.room) return { room: mode.room, viewer: storage?.getItem(VIEWER_KEY) ?? null, name: mode.name || null };
+  if (mode?.room) {
+    const kept = keptIdentity(storage, mode.room);
+    return { room: mode.room, viewer: kept?.viewer ?? null, secret: kept?.secret ?? null, name: mode.name || null, watch: Boolean(mode.watch) };
+  }
   return { session: storage?.getItem(SESSION_KEY) ?? null };
 }
 
 /**
  * Connect with `io` (the socket.io-client function), as `mode` ({} for the tab's own session,
  * {room: CODE, name} to follow a room). Handlers: hello(h), frame(f), roomHello(h),
- * roomStatus(s), roomLink({up, message}), takenOver(), error(e), connection(state, detail) with state "connected" |
+ * roomStatus(s) (acknowledged), roomMeta(m), roomLink({up, message}), takenOver(), error(e), connection(state, detail) with state "connected" |
  * "disconnected" | "error". Returns {command(name, payload) -> Promise<reply>, close(), socket}.
  */
 export function connect(io, handlers, storage = globalThis.sessionStorage, mode = {}) {
@@ -36,14 +53,18 @@ export function connect(io, handlers, storage = globalThis.sessionStorage, mode 
     if (typeof ack === "function") ack();
   });
   socket.on("room_hello", (hello) => {
-    if (hello?.viewer) storage?.setItem(VIEWER_KEY, hello.viewer);
+    if (hello?.viewer) storage?.setItem(VIEWER_KEY, JSON.stringify({ room: hello.code, viewer: hello.viewer, secret: hello.secret }));
     handlers.roomHello?.(hello);
     if (hello?.link) handlers.roomLink?.(hello.link);
   });
   // {up, message}: the link between server processes was lost (the room goes on here) or is back
   socket.on("room_link", (link) => handlers.roomLink?.(link));
   socket.on("room_frame", (frame) => handlers.frame?.(frame));
-  socket.on("room_status", (status) => handlers.roomStatus?.(status));
+  socket.on("room_status", (status, ack) => {
+    handlers.roomStatus?.(status);
+    if (typeof ack === "function") ack(); // the room shows the presenter online while we answer
+  });
+  socket.on("room_meta", (meta) => handlers.roomMeta?.(meta)); // a fork's light connection
   socket.on("taken_over", () => handlers.takenOver?.());
   socket.on("error", (error) => handlers.error?.(error));
   socket.on("connect", () => handlers.connection?.("connected"));

@@ -38,9 +38,19 @@ def open_room(open_page: Any, query: str = "") -> tuple[Any, str]:
     return page, code.inner_text().replace(" ", "")
 
 
-def join(open_page: Any, code: str, via_link: bool = False, **options: Any) -> Any:
-    """A student's page following room `code` (by the join link or by ?room=)."""
+def join(open_page: Any, code: str, via_link: bool = False, name: str = "",
+         **options: Any) -> Any:
+    """A student's page following room `code` (by the join link or by ?room=), answering the
+    name prompt with `name` (or joining without one)."""
     page = open_page(f"join/{code}" if via_link else f"?room={code}", **options)
+    prompt = page.get_by_role("dialog", name=f"Joining room {code[:3]} {code[3:]}")
+    expect(prompt).to_be_visible()
+    if name:
+        prompt.get_by_label("Your name").fill(name)
+        prompt.get_by_role("button", name="Join", exact=True).click()
+    else:
+        prompt.get_by_role("button", name="Join without a name").click()
+    expect(prompt).to_be_hidden()
     expect(page.locator("#viewer-text")).to_have_text(
         f"Following room {code[:3]} {code[3:]} (live)")
     return page
@@ -107,8 +117,16 @@ def test_students_follow_read_only(open_page: Any) -> None:
     expect(first.locator(".controls")).to_be_visible()
     expect(first.locator("#step-epoch")).to_be_disabled()
 
-    presenter.get_by_role("button", name="Close room").click()
+    close_room(presenter)
     expect(presenter.locator("#room-panel")).to_be_hidden()
+
+
+def close_room(presenter: Any) -> None:
+    """Close room, confirmed in its dialog."""
+    presenter.get_by_role("button", name="Close room").click()
+    confirm = presenter.get_by_role("dialog", name=re.compile("^Close room"))
+    expect(confirm).to_contain_text("will see that it has closed")
+    confirm.get_by_role("button", name="Close the room").click()
 
 
 def test_polls_end_to_end(open_page: Any) -> None:
@@ -123,25 +141,29 @@ def test_polls_end_to_end(open_page: Any) -> None:
     presenter.get_by_label("Ask", exact=True).select_option("weight_direction")
     presenter.get_by_label("over the next").select_option("pattern")
     presenter.get_by_role("button", name="Ask the room").click()
-    expect(presenter.locator("#room-poll-question")).to_have_text(
-        "Will this weight go up or down in the next step?")
+    question = "Will w₁,₁ go up or down over the next pattern?"
+    expect(presenter.locator("#room-poll-question")).to_have_text(question)
     for student in (ada, bob):
-        expect(student.locator("#poll-question")).to_have_text(
-            "Will this weight go up or down in the next step?")
+        expect(student.locator("#poll-question")).to_have_text(question)
         expect(student.locator("#poll-context")).to_have_text(
-            "Weight w[1,1], over the next pattern")
+            "Weight w₁,₁ (highlighted on the network), over the next pattern")
     ada.get_by_role("button", name="up", exact=True).click()
     expect(ada.get_by_role("button", name="up", exact=True)).to_have_attribute(
         "aria-pressed", "true")
     bob.get_by_role("button", name="down", exact=True).click()
     expect(bob.locator("#poll-verdict")).to_contain_text("Answer sent")
     bars = presenter.locator("#room-poll-bars")
+    expect(presenter.locator("#room-poll-answered")).to_have_text("2 / 2 answered")
+    expect(bars).to_be_hidden()  # the projector does not give the answer away
+    expect(presenter.locator("#room-poll-hidden")).to_be_visible()
+    screenshot(presenter, "classroom-presenter-poll-1920")
+    presenter.get_by_label("Show tally").check()
     expect(bars.locator('[data-choice="up"] .count')).to_have_text("1")
     expect(bars.locator('[data-choice="down"] .count')).to_have_text("1")
     expect(bars.locator('[data-choice="same"] .count')).to_have_text("0")
-    expect(presenter.locator("#room-poll-answered")).to_have_text("2 answered")
-    expect(bars.locator(".correct")).to_have_count(0)  # the projector does not give it away
-    screenshot(presenter, "classroom-presenter-poll-1920")
+    expect(bars.locator(".correct")).to_have_count(0)
+    presenter.get_by_label("Show tally").uncheck()
+    expect(bars).to_be_hidden()
     screenshot(ada, "classroom-student-phone-poll")
 
     # the step reveals: the right answer is how the weight really moved
@@ -165,9 +187,9 @@ def test_polls_end_to_end(open_page: Any) -> None:
     presenter.get_by_label("Ask", exact=True).select_option("largest_delta")
     presenter.get_by_role("button", name="Ask the room").click()
     expect(bob.get_by_role("button", name="r", exact=True)).to_be_enabled()
-    expect(bob.locator("#poll-choices button")).to_have_text(["h1", "h2", "r"])
-    bob.get_by_role("button", name="h2", exact=True).click()
-    expect(bars.locator('[data-choice="0:1"] .count')).to_have_text("1")  # h2
+    expect(bob.locator("#poll-choices button")).to_have_text(["h₁", "h₂", "r"])
+    bob.get_by_role("button", name="h₂", exact=True).click()
+    expect(presenter.locator("#room-poll-answered")).to_have_text("1 / 2 answered")
     presenter.get_by_role("button", name="Reveal").click()
     expect(bob.locator("#poll-choices .correct")).to_have_count(1)
     expect(ada.locator("#poll-verdict")).to_contain_text("The answer:")
@@ -180,7 +202,7 @@ def test_polls_end_to_end(open_page: Any) -> None:
         presenter.get_by_role("button", name="Answers CSV").click()
     with open(download.value.path(), encoding="utf-8") as file:
         rows = list(csv.DictReader(file))
-    assert sorted(r["answer"] for r in rows) == ["0:1", "down", "up"], rows
+    assert sorted(r["answer"] for r in rows) == ["down", "h₂", "up"], rows
     assert {r["room"] for r in rows} == {code}
     assert [r["right"] for r in rows if r["kind"] == "weight_direction" and r["answer"] == right] \
         == ["yes"]
@@ -231,6 +253,7 @@ def test_a_changed_answer_moves_the_presenters_bars(open_page: Any) -> None:
     presenter.get_by_label("Ask", exact=True).select_option("stuck")
     presenter.get_by_role("button", name="Ask the room").click()
     bars = presenter.locator("#room-poll-bars")
+    presenter.get_by_label("Show tally").check()
     student.get_by_role("button", name="yes, stuck").click()
     expect(bars.locator('[data-choice="yes"] .count')).to_have_text("1")
     student.get_by_role("button", name="no, it will learn").click()
@@ -243,6 +266,6 @@ def test_a_changed_answer_moves_the_presenters_bars(open_page: Any) -> None:
 def test_students_are_told_when_the_room_closes(open_page: Any) -> None:
     presenter, code = open_room(open_page)
     student = join(open_page, code)
-    presenter.get_by_role("button", name="Close room").click()
+    close_room(presenter)
     expect(student.locator("#viewer-text")).to_have_text(f"Room {code[:3]} {code[3:]} has closed.")
     expect(student.locator("#viewer-fork")).to_be_hidden()

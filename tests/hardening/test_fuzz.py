@@ -40,15 +40,15 @@ COMMANDS = ("configure", "set_weights", "set_weight", "step", "back", "run", "pa
             "lesson")
 ROOM_COMMANDS = ("room_open", "room_close", "room_controls", "poll_open", "poll_reveal",
                  "poll_close")
-VIEWER_EVENTS = ("poll_answer", "room_fork")
+VIEWER_EVENTS = ("poll_answer", "room_name", "room_fork")
 UNKNOWN = ("", "nope", "frame", "hello", "connect", "disconnect", "error", "x" * 300,
            "__proto__", "configure ")
 ALL_EVENTS = COMMANDS + ROOM_COMMANDS + VIEWER_EVENTS
 assert set(ALL_EVENTS) == set(EVENTS)  # the protocol's events are the schema's
 
 FIELDS = ("unit", "level", "layer", "neuron", "input", "value", "weights", "state", "token",
-          "hide", "kind", "question", "target", "poll", "choice", "nets", "epochs", "compare",
-          "lesson", "step",
+          "hide", "kind", "question", "target", "poll", "choice", "name", "nets", "epochs",
+          "compare", "lesson", "step",
           *SETTINGS)
 MEGABYTE = "m" * 1_000_000
 

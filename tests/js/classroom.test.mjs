@@ -1,6 +1,6 @@
 import test from "node:test";
 import assert from "node:assert/strict";
-import { normalizeCode, roomFromSearch, spacedCode, studentsText, pollBars, pollVerdict, pollContext, CODE_ALPHABET } from "../../static/js/classroom.js";
+import { normalizeCode, roomFromSearch, spacedCode, studentsText, pollBars, pollVerdict, pollContext, pollTarget, revealText, linksText, studentName, answeredText, isLoopback, CODE_ALPHABET } from "../../static/js/classroom.js";
 import { authFor, connect, SESSION_KEY, VIEWER_KEY } from "../../static/js/socket.js";
 
 test("join codes: typed loosely, checked against the server's alphabet", () => {
@@ -23,7 +23,7 @@ const poll = {
   id: "p1", kind: "weight_direction", question: "Up or down?",
   choices: [{ id: "up", label: "up" }, { id: "down", label: "down" }, { id: "same", label: "stays the same" }],
   tally: { up: 3, down: 1, same: 0 }, answered: 4, revealed: false, closed: false,
-  detail: { weight: "v[1,2]", unit: "pattern" }, correct: "down",
+  detail: { weight: "v₁,₂", unit: "pattern", layer: 0, neuron: 0, input: 1 }, correct: "down",
 };
 
 test("poll bars: shares of the answers; the right one marked only once revealed", () => {
@@ -44,7 +44,11 @@ test("poll verdicts and context", () => {
   assert.deepEqual(pollVerdict(shown, "down"), { state: "right", text: "Right: down." });
   assert.deepEqual(pollVerdict(shown, "up"), { state: "wrong", text: "Not this time: the answer is down." });
   assert.equal(pollVerdict(shown, null).state, "missed");
-  assert.equal(pollContext(poll), "Weight v[1,2], over the next pattern");
+  assert.equal(pollContext(poll), "Weight v₁,₂ (highlighted on the network), over the next pattern");
+  assert.equal(pollContext({ kind: "largest_delta", detail: { pattern: [0, 1] } }),
+    "Local gradient δ of each neuron, in the next pattern: pattern 2 of epoch 1");
+  const cancelled = { ...poll, cancelled: "poll cancelled: the network changed", cancelled_because: "a weight was edited" };
+  assert.deepEqual(pollVerdict(cancelled, "up"), { state: "cancelled", text: "Poll cancelled: the network changed (a weight was edited). No answer counts." });
   assert.equal(pollContext({ kind: "stuck", detail: { horizon: 20000 } }), "Looking 20,000 epochs ahead");
   assert.match(pollContext({ kind: "largest_delta", detail: {} }), /δ/);
 });
@@ -54,12 +58,17 @@ function memoryStorage(init = {}) {
   return { getItem: (k) => (data.has(k) ? data.get(k) : null), setItem: (k, v) => data.set(k, String(v)), data };
 }
 
-test("auth: the session of the tab, or the room with this tab's viewer id", () => {
+test("auth: the session of the tab, or the room with the identity the server issued here", () => {
   const storage = memoryStorage({ [SESSION_KEY]: "s1" });
   assert.deepEqual(authFor({}, storage), { session: "s1" });
-  assert.deepEqual(authFor({ room: "HJKMNP" }, storage), { room: "HJKMNP", viewer: null, name: null });
-  storage.setItem(VIEWER_KEY, "v9");
-  assert.deepEqual(authFor({ room: "HJKMNP", name: "Ada" }, storage), { room: "HJKMNP", viewer: "v9", name: "Ada" });
+  const none = { room: "HJKMNP", viewer: null, secret: null, name: null, watch: false };
+  assert.deepEqual(authFor({ room: "HJKMNP" }, storage), none);
+  storage.setItem(VIEWER_KEY, "v9"); // an older page's bare id: not presented
+  assert.deepEqual(authFor({ room: "HJKMNP" }, storage), none);
+  storage.setItem(VIEWER_KEY, JSON.stringify({ room: "HJKMNP", viewer: "v9", secret: "k9" }));
+  assert.deepEqual(authFor({ room: "HJKMNP", name: "Ada", watch: true }, storage),
+    { room: "HJKMNP", viewer: "v9", secret: "k9", name: "Ada", watch: true });
+  assert.deepEqual(authFor({ room: "ACDEFG" }, storage), { ...none, room: "ACDEFG" }); // another room's
 });
 
 test("connect: room frames reach the frame handler without an ack; room_hello keeps the viewer id", () => {
@@ -69,10 +78,30 @@ test("connect: room frames reach the frame handler without an ack; room_hello ke
   const storage = memoryStorage();
   const seen = [];
   connect(fake, { frame: (f) => seen.push(f), roomHello: (h) => seen.push(h) }, storage, { room: "HJKMNP" });
-  options.auth((auth) => assert.deepEqual(auth, { room: "HJKMNP", viewer: null, name: null }));
-  on.get("room_hello")({ code: "HJKMNP", viewer: "v1" });
-  assert.equal(storage.getItem(VIEWER_KEY), "v1");
+  options.auth((auth) => assert.deepEqual(auth, { room: "HJKMNP", viewer: null, secret: null, name: null, watch: false }));
+  on.get("room_hello")({ code: "HJKMNP", viewer: "v1", secret: "k1" });
   on.get("room_frame")({ epoch: 3 });
-  assert.deepEqual(seen, [{ code: "HJKMNP", viewer: "v1" }, { epoch: 3 }]);
-  options.auth((auth) => assert.equal(auth.viewer, "v1"));
+  assert.deepEqual(seen, [{ code: "HJKMNP", viewer: "v1", secret: "k1" }, { epoch: 3 }]);
+  options.auth((auth) => assert.deepEqual([auth.viewer, auth.secret], ["v1", "k1"]));
+  let acked = 0;
+  on.get("room_status")({ code: "HJKMNP" }, () => { acked += 1; }); // the presence probe
+  assert.equal(acked, 1);
+});
+
+test("what a room's state means: the poll's target, the reveal, links, a loopback link", () => {
+  assert.equal(pollTarget(poll), "weight:0:0:1");
+  assert.equal(pollTarget({ ...poll, cancelled: "x" }), null);
+  assert.equal(pollTarget({ kind: "stuck", detail: {} }), null);
+  const shown = { ...poll, revealed: true, detail: { ...poll.detail, before: 0.5, after: 0.25 } };
+  assert.equal(revealText(shown), "v₁,₂ went 0.500 → 0.250.");
+  assert.equal(revealText({ ...shown, predicted: true }), "Shown before the step: what it will do. v₁,₂ will go 0.500 → 0.250.");
+  assert.equal(revealText({ kind: "stuck", revealed: true, detail: { converged_epoch: 1234 } }), "It converged after epoch 1,234.");
+  assert.equal(revealText(poll), "");
+  const students = [{ n: 1, name: "Ada", link: "live" }, { n: 2, name: "", link: "behind" }, { n: 3, name: "", link: "offline" }, { n: 4, link: "live" }];
+  assert.equal(linksText(students), "2 live · 1 behind (slow link) · 1 offline");
+  assert.equal(linksText([]), "");
+  assert.deepEqual(students.map(studentName), ["Ada", "student 2", "student 3", "student 4"]);
+  assert.equal(answeredText({ answered: 3 }, 5), "3 / 5 answered");
+  for (const url of ["http://127.0.0.1:5000/join/HJKMNP", "http://localhost:5000/join/X", "http://[::1]:5000/", "http://0.0.0.0:5000/"]) assert.ok(isLoopback(url), url);
+  for (const url of ["http://192.168.1.20:5000/join/X", "https://class.example.org/join/X", "not a url"]) assert.ok(!isLoopback(url), url);
 });

@@ -11,7 +11,8 @@ import pytest
 from app.engine import Trainer, TrainingConfig
 from app.engine.errors import FieldError
 from app.rooms import ALPHABET, CODE_LENGTH, Fanout, MemoryHub, Viewer, new_code, normalize_code
-from app.rooms.polls import neuron_choices, open_poll, polls_csv
+from app.rooms.exports import polls_csv
+from app.rooms.polls import neuron_choices, open_poll
 from app.rooms.view import Have, merge, student_view
 
 CONFUSABLE = set("0O1IlL2Z5S8B")
@@ -65,7 +66,7 @@ def test_largest_delta_poll_names_the_neuron_of_the_next_pattern() -> None:
     sizes = {f"{layer}:{j}": abs(d) for layer, ds in enumerate(trace.delta)
              for j, d in enumerate(ds)}
     assert poll.correct == max(sizes, key=sizes.get)
-    assert [c["label"] for c in neuron_choices(trainer)] == ["h1", "h2", "h3", "r"]
+    assert [c["label"] for c in neuron_choices(trainer)] == ["h₁", "h₂", "h₃", "r"]
 
 
 def test_stuck_poll_agrees_with_training_on() -> None:
@@ -94,8 +95,8 @@ def test_poll_answers_tally_and_csv() -> None:
     with pytest.raises(ValueError, match="poll"):
         poll.answer("c", "", "yes")
     rows = list(csv.DictReader(io.StringIO(polls_csv("ACDEFG", [poll]))))
-    assert [(r["student"], r["name"], r["answer"]) for r in rows] == [("a", "Ada", "no"),
-                                                                      ("b", "", "no")]
+    assert [(r["student"], r["name"], r["answer"]) for r in rows] == [
+        ("a", "Ada", "no, it will learn"), ("b", "", "no, it will learn")]
     assert {r["right"] for r in rows} == {"yes" if poll.correct == "no" else "no"}
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import csv
+import io
 import json
 import socket
 import threading
@@ -157,8 +159,10 @@ def test_poll_end_to_end(live, classroom) -> None:
     http = live.app.test_client()
     url = f"/room/{opened['code']}/polls.csv"
     assert http.get(url).status_code == 403
-    rows = http.get(url, headers={"X-Room-Token": token}).get_data(as_text=True).splitlines()
-    assert len(rows) == 3 and {r.split(",")[6] for r in rows[1:]} == {"Ada", "Ben"}
+    text = http.get(url, headers={"X-Room-Token": token}).get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 2 and {r["name"] for r in rows} == {"Ada", "Ben"}
+    assert {r["right"] for r in rows} == {"yes", "no"} and {r["counted"] for r in rows} == {"yes"}
 
 
 def test_fork_copies_the_room_into_a_private_session(live, classroom) -> None:
