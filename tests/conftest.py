@@ -8,16 +8,22 @@ after that they load from the on-disk cache, `app.engine.kernel_cache`):
 `pytest --quick` (`./dev test --quick`) is the edit-test loop: it leaves out what
 takes seconds per test, marked `slow` (by the test, or here, by rule: Hypothesis
 property searches and tests on a live server, fixtures `live` and `make_live`) and
-`browser` (Chromium). The full `./dev test` runs everything.
+`browser` (Chromium). The full `./dev test` runs everything, on every core
+(pytest-xdist, `-n`): each worker has its own app, live servers, Chromium, temporary
+folders and block of ports (`live_support.free_port`); the page's bundle is built
+once, before any worker starts (`pytest_sessionstart` below).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from live_support import LiveServer
+from process_support import ROOT, build_bundle
 
 from app.engine import Trainer, TrainingConfig
 from app.web import create_app
@@ -35,6 +41,22 @@ def pytest_addoption(parser: Any) -> None:
     parser.addoption("--quick", action="store_true",
                      help="the edit-test loop: leave out tests marked slow or browser "
                      "(Hypothesis searches and live servers count as slow)")
+
+
+def pytest_sessionstart(session: Any) -> None:
+    """Rebuild the page's bundle (static/dist) from the current sources when browser tests
+    may run, once, in the process that starts the run: the build replaces static/dist/
+    whole, so no test may be reading it meanwhile (under pytest-xdist the workers start
+    after this). `./dev test` has just built it (BACKPROP_XOR_BUNDLE_BUILT=1)."""
+    config = session.config
+    if hasattr(config, "workerinput") or config.getoption("--quick") \
+            or os.environ.get("BACKPROP_XOR_BUNDLE_BUILT") == "1":
+        return
+    browser = ROOT / "tests" / "browser"
+    here = Path(config.invocation_params.dir)
+    targets = [(here / arg.split("::")[0]).resolve() for arg in config.args]
+    if any(t == browser or t in browser.parents or browser in t.parents for t in targets):
+        build_bundle()
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:

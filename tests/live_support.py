@@ -5,12 +5,14 @@ Imported by the conftest files and by tests that need these directly
 cannot import a conftest by name when there are several. The one place for the
 helpers every suite needs: `deadline` (a timeout scaled for a loaded machine),
 `eventually` (for a server-side condition no event announces), `free_port`,
+`examples` (a property search's size), `close_client` (a quick disconnect),
 `LiveClient` (a tab) and `Student` (a room's follower).
 """
 
 from __future__ import annotations
 
 import os
+import random
 import socket
 import threading
 import time
@@ -42,6 +44,19 @@ def deadline(seconds: float = BASE_WAIT) -> float:
 
 WAIT = deadline()
 
+#: The share of each property search's full size that a default run tries.
+EXAMPLES_SHARE = 0.25
+
+
+def examples(full: int) -> int:
+    """How many cases a property search tries: `full` (the size it was written for) times
+    BACKPROP_TEST_EXAMPLES (a share; default 0.25, for the edit-test loop; `1` runs the
+    full searches), never fewer than 25 (a search, not a token)."""
+    share = float(os.environ.get("BACKPROP_TEST_EXAMPLES") or EXAMPLES_SHARE)
+    if not share > 0:
+        raise ValueError(f"BACKPROP_TEST_EXAMPLES: a share above 0, not {share!r}")
+    return max(min(full, 25), round(full * share))
+
 
 def eventually(predicate: Callable[[], Any], timeout: float = 10.0, every: float = 0.02) -> None:
     """Poll a condition no event announces (the reaper's work, a process we started) until
@@ -57,11 +72,51 @@ def eventually(predicate: Callable[[], Any], timeout: float = 10.0, every: float
         time.sleep(every)
 
 
+#: Ports handed to the processes a test starts (redis-server, nginx, `serve`) come from a
+#: block of this worker's own (pytest-xdist runs several at once), below the kernel's
+#: ephemeral range (32768 and up on Linux), where a LiveServer's port 0 and every outgoing
+#: connection's port come from: so no other test takes the port between the test choosing
+#: it and the process binding it.
+PORT_BASE, PORT_BLOCK = 20_000, 400
+_next_port = [-1]
+
+
 def free_port() -> int:
-    """A TCP port free on loopback right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A TCP port free on loopback right now, from this test worker's own block."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    index = int(worker) if worker.isdigit() else 0
+    first = PORT_BASE + (index % 30) * PORT_BLOCK
+    if _next_port[0] < 0:  # a random start: another checkout's run has the same blocks
+        _next_port[0] = random.randrange(PORT_BLOCK)
+    for _ in range(PORT_BLOCK):
+        port = first + _next_port[0] % PORT_BLOCK
+        _next_port[0] += 1
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # in use (or lingering): the next one
+            return port
+    raise AssertionError(f"no free port in {first}..{first + PORT_BLOCK - 1}")
+
+
+def close_client(sio: socketio.Client) -> None:
+    """Disconnect `sio` (a python-socketio client) at once, even when its server died or
+    dropped it.
+
+    websocket-client's close waits up to 3 s for the server's close frame, which
+    Werkzeug's WebSocket handling never sends (it reads the frame as a bad HTTP
+    request instead); a browser does not wait, so neither do the tests. A connection
+    the server dropped leaves its socket open (a ResourceWarning): closed here.
+    """
+    ws = getattr(sio.eio, "ws", None)
+    if ws is not None:
+        close = ws.close
+        ws.close = lambda *args, **kwargs: close(timeout=0.05)
+    if sio.connected:
+        sio.disconnect()
+    if ws is not None and ws.sock is not None:
+        ws.sock.close()
 
 
 def apply_history(series: list[list[float]], history: dict[str, Any]) -> list[list[float]]:
@@ -212,18 +267,8 @@ class LiveClient:
         return self.sio.call(event, {} if data is None else data, timeout=deadline())
 
     def close(self) -> None:
-        """Disconnect (if connected).
-
-        websocket-client's close waits up to 3 s for the server's close frame, which
-        Werkzeug's WebSocket handling never sends (it reads the frame as a bad HTTP
-        request instead); a browser does not wait, so neither do the tests.
-        """
-        if self.sio.connected:
-            ws = getattr(self.sio.eio, "ws", None)
-            if ws is not None:
-                close = ws.close
-                ws.close = lambda *args, **kwargs: close(timeout=0.05)
-            self.sio.disconnect()
+        """Disconnect (if connected): see `close_client`."""
+        close_client(self.sio)
 
 
 class Student:
@@ -283,10 +328,5 @@ class Student:
         return self.sio.call(event, {} if data is None else data, timeout=deadline())
 
     def close(self) -> None:
-        """Disconnect (see LiveClient.close)."""
-        if self.sio.connected:
-            ws = getattr(self.sio.eio, "ws", None)
-            if ws is not None:
-                close = ws.close
-                ws.close = lambda *a, **k: close(timeout=0.05)
-            self.sio.disconnect()
+        """Disconnect (if connected): see `close_client`."""
+        close_client(self.sio)

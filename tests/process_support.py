@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -20,6 +21,18 @@ from live_support import BASE_WAIT, deadline, eventually, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = Path(sys.executable).with_name("backprop-xor")
+
+
+def build_bundle() -> bool:
+    """Build the page's bundle from the current sources (`npm run build`: static/vendor and
+    static/dist); False when npm or esbuild is missing (then the server falls back to the
+    modules, or an older bundle, with a warning)."""
+    npm = shutil.which("npm")
+    if npm is None or not (ROOT / "node_modules" / "esbuild").is_dir():
+        return False
+    subprocess.run([npm, "run", "--silent", "build", "--", "--quiet"], cwd=ROOT, check=True,
+                   timeout=120)
+    return True
 
 
 def need(program: str, package: str) -> str:
@@ -38,6 +51,11 @@ class ServerProcess:
 
     def __init__(self, *args: str, port: int | None = None, env: dict[str, str] | None = None):
         self.port = port or free_port()
+        # its own database unless the test names one: never the checkout's instance folder,
+        # which a developer's own server and the other test workers' servers would share
+        self._folder = None if "--database" in args else tempfile.TemporaryDirectory()
+        if self._folder is not None:
+            args = (*args, "--database", str(Path(self._folder.name) / "sessions.sqlite3"))
         self.url = f"http://127.0.0.1:{self.port}"
         self.lines: list[str] = []
         self._cond = threading.Condition()
@@ -88,6 +106,8 @@ class ServerProcess:
         self._reader.join(deadline())  # everything printed is in self.lines
         if self.proc.stdout is not None:
             self.proc.stdout.close()
+        if self._folder is not None:
+            self._folder.cleanup()
         return status
 
     def kill(self) -> int:

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from live_support import examples
 
 from app.engine import Shape, Trainer, TrainingConfig, targets
 from app.engine.ensemble import sweep
@@ -183,7 +184,7 @@ GOOD = good_state()
 PATHS = paths(GOOD)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.sampled_from(PATHS), ANY_VALUE)
 def test_any_value_anywhere_in_a_state_is_imported_or_refused_by_field(path: tuple,
                                                                        value: Any) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import socketio
-from live_support import BASE_WAIT, WAIT, _in_order, deadline, eventually, free_port
+from live_support import BASE_WAIT, WAIT, _in_order, close_client, deadline, eventually, free_port
 from process_support import CLI, ROOT, ServerProcess
 
 __all__ = ["CLI", "ROOT", "WAIT", "EventClient", "ServerProcess", "close_client", "eventually",
@@ -23,22 +23,6 @@ def threads_and_rss(pid: int) -> tuple[int, float]:
     threads = int(re.search(r"^Threads:\s+(\d+)", status, re.M).group(1))
     rss_kb = int(re.search(r"^VmRSS:\s+(\d+)", status, re.M).group(1))
     return threads, rss_kb / 1024
-
-
-def close_client(sio: socketio.Client) -> None:
-    """Disconnect `sio` (a python-socketio client) even when its server died or dropped it.
-
-    websocket-client's close waits up to 3 s for a close frame Werkzeug never sends,
-    and a connection the server dropped leaves its socket open (a ResourceWarning).
-    """
-    ws = getattr(sio.eio, "ws", None)
-    if ws is not None:
-        close = ws.close
-        ws.close = lambda *a, **k: close(timeout=0.05)
-    if sio.connected:
-        sio.disconnect()
-    if ws is not None and ws.sock is not None:
-        ws.sock.close()
 
 
 class EventClient:

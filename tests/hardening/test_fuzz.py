@@ -24,7 +24,7 @@ import pytest
 import websocket
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from live_support import LiveClient, eventually
+from live_support import LiveClient, eventually, examples
 from schema_strategies import broken, valid
 
 from app.engine import SETTINGS
@@ -152,7 +152,7 @@ def bystander_session(arena: dict[str, Any]) -> Any:
                 if s.trainer.config.hidden == (1,) and s.speed == 8 and s.running)
 
 
-@settings(max_examples=2500, deadline=None, database=None,
+@settings(max_examples=examples(2500), deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(sender=st.sampled_from(["driver", "student"]), event=event_names, payload=payloads,
        with_token=st.booleans(), with_ack=st.booleans())
@@ -234,7 +234,7 @@ def with_token(arena: dict[str, Any], event: str, payload: Any) -> Any:
     return payload
 
 
-@settings(max_examples=1200, deadline=None, database=None,
+@settings(max_examples=examples(1200), deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                  HealthCheck.filter_too_much])
 @given(data=st.data(), event=st.sampled_from(SCHEMA_EVENTS))
@@ -249,7 +249,7 @@ def test_payloads_the_schema_accepts_get_a_clear_answer(arena, data, event) -> N
     client.get_received()
 
 
-@settings(max_examples=1500, deadline=None, database=None,
+@settings(max_examples=examples(1500), deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                  HealthCheck.filter_too_much])
 @given(data=st.data(), event=st.sampled_from(SCHEMA_EVENTS))
@@ -276,7 +276,7 @@ def test_a_payload_broken_in_one_place_is_refused_naming_that_place(arena, data,
     client.get_received()
 
 
-@settings(max_examples=150, deadline=None, database=None,
+@settings(max_examples=examples(150), deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                  HealthCheck.filter_too_much])
 @given(data=st.data())
@@ -305,7 +305,7 @@ def test_imports_from_the_schema_are_taken_or_refused_by_field(arena, data) -> N
     client.get_received()
 
 
-@settings(max_examples=200, deadline=None, database=None,
+@settings(max_examples=examples(200), deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(data=st.data())
 def test_auth_from_the_schema_connects_or_is_refused_by_field(arena, data) -> None:
@@ -347,7 +347,7 @@ def test_the_bystander_kept_running(arena) -> None:
     assert any(e["name"] == "frame" for e in received)
 
 
-@settings(max_examples=300, deadline=None, database=None,
+@settings(max_examples=examples(300), deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(state=st.fixed_dictionaries({}, optional={
     name: json_values for name in ("settings", "weights", "momentum", "accumulated", "epoch",
@@ -363,7 +363,7 @@ def test_import_of_random_states(arena, state) -> None:
     client.get_received()
 
 
-@settings(max_examples=200, deadline=None, database=None,
+@settings(max_examples=examples(200), deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])  # a busy machine is slow, not wrong
 @given(auth=st.one_of(st.none(), st.dictionaries(st.text(max_size=8), json_values, max_size=3),
                      st.dictionaries(
@@ -402,7 +402,7 @@ paths = st.one_of(
 )
 
 
-@settings(max_examples=600, deadline=None, database=None,
+@settings(max_examples=examples(600), deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])  # a busy machine is slow, not wrong
 @given(method=st.sampled_from(METHODS), path=paths,
        token=st.one_of(st.none(), st.text(st.characters(exclude_characters="\r\n\x0b\x0c"

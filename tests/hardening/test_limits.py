@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import socketio as socketio_client
 from hardening_support import EventClient, eventually
-from live_support import WAIT
+from live_support import WAIT, close_client
 
 from app.engine import Trainer, TrainingConfig
 from app.engine.trainer import UNDO_DEPTH
@@ -262,7 +262,7 @@ def test_bounded_polls_and_names(make_live) -> None:
     assert greeted.wait(WAIT)
     assert hellos[0]["name"] == "n" * 40  # cut
     assert hellos[0]["viewer"] != "v" * 64  # an id the client chose is never taken (issue 13)
-    student.disconnect()
+    close_client(student)
     for auth, field in (({"name": "n" * 10_000}, "auth.name"), ({"viewer": "v" * 65},
                                                                 "auth.viewer")):
         error = refusal(live, {"room": opened["code"], **auth})

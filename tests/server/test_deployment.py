@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 import socketio
-from live_support import WAIT, LiveClient, Student, deadline, eventually
+from live_support import WAIT, LiveClient, Student, close_client, deadline, eventually
 from process_support import Nginx, RedisServer, ServerProcess
 
 pytestmark = pytest.mark.slow  # nginx, Redis and server processes
@@ -156,8 +156,7 @@ def test_nginx_in_front_of_two_processes_works_as_one(redis: RedisServer,
         assert healthz(nginx.url)["ok"]
     finally:
         for sio in students:
-            if sio.connected:
-                sio.disconnect()
+            close_client(sio)
         if presenter is not None:
             presenter.close()
         nginx.stop()

@@ -1,4 +1,5 @@
-"""Flow control under load: a stalled client costs nothing, many running sessions all get frames."""
+"""Flow control under load: a stalled client costs nothing, many running sessions all get frames
+(the figures under load, 50 running sessions and more: bench/stream.py)."""
 
 from __future__ import annotations
 
@@ -60,9 +61,14 @@ def test_a_client_that_never_acks_keeps_memory_flat(live) -> None:
     assert stalled.call("pause")["ok"]  # still responsive to commands
 
 
+#: Running sessions at once here: enough that they share the kernel pool's turns; the load
+#: figure (50 running, >= 20 frames/s each, issue 3) is bench/stream.py's (docs/performance.md).
+RUNNING = 8
+
+
 @pytest.mark.slow
-def test_fifty_running_sessions_all_receive_frames(live) -> None:
-    clients = [live.client() for _ in range(50)]
+def test_many_running_sessions_all_receive_frames(live) -> None:
+    clients = [live.client() for _ in range(RUNNING)]
     for client in clients:
         client.frame()
         assert client.call("configure", {"hidden": [1]})["ok"]
@@ -76,7 +82,7 @@ def test_fifty_running_sessions_all_receive_frames(live) -> None:
     for client, count in zip(clients, counts, strict=True):
         client.wait(lambda client=client, count=count: len(client.frames) >= count + 10,
                     timeout=30)
-    assert len(live.registry) == 50
+    assert len(live.registry) == RUNNING
     for client in clients:
         assert client.call("pause")["ok"]
 

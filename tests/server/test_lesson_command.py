@@ -156,4 +156,4 @@ def test_students_follow_the_presenters_step_and_answer_its_poll(server: Any) ->
     # a student cannot drive the lesson
     refused = student.sio.call("lesson", {"lesson": "walk", "step": 1})
     assert refused["ok"] is False and refused["field"] == "viewer"
-    student.sio.disconnect()
+    student.close()

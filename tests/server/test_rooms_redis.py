@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import socketio
-from live_support import WAIT, LiveClient, _in_order, eventually, free_port
+from live_support import WAIT, LiveClient, _in_order, close_client, eventually, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -127,8 +127,8 @@ def test_students_on_another_process_follow_the_room(redis_url: str, tmp_path: P
         answer = student.call("room_fork", {}, timeout=WAIT)
         assert answer["ok"] is True  # the fork is made from the snapshot that crossed Redis
     finally:
-        if student is not None and student.connected:
-            student.disconnect()
+        if student is not None:
+            close_client(student)
         if presenter is not None:
             presenter.close()
         for proc in procs:
