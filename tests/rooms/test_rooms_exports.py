@@ -135,7 +135,8 @@ def test_a_viewer_id_is_taken_only_with_its_secret() -> None:
     viewer, secret = issue(key, "ACDEFG")
     assert len(viewer) >= 22 and len(secret) == 43
     assert verify(key, "ACDEFG", viewer, secret)
-    others = [(viewer, None), (viewer, ""), (viewer, secret[:-1] + "A"), (viewer + "x", secret),
+    wrong = secret[:-1] + ("B" if secret.endswith("A") else "A")  # one character off
+    others = [(viewer, None), (viewer, ""), (viewer, wrong), (viewer + "x", secret),
               (None, secret), (viewer, secret_for("other key", "ACDEFG", viewer))]
     assert not any(verify(key, "ACDEFG", v, s) for v, s in others)
     assert not verify(key, "HJKMNP", viewer, secret)  # another room's identity
