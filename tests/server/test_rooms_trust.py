@@ -197,6 +197,32 @@ def test_students_per_address_and_per_room_are_capped(make_live: Any) -> None:
         full.close()
 
 
+def test_the_caps_come_from_the_environment_and_the_log_says_when_one_turns_a_student_away(
+        make_live: Any, monkeypatch: Any, caplog: Any) -> None:
+    """docs/deployment.md: BACKPROP_XOR_ROOM_STUDENTS_PER_ADDRESS raises (or here lowers)
+    the cap without touching the config; the teacher running the server reads in its log
+    which cap turned students away and how to raise it: one line, not one per refusal."""
+    monkeypatch.setenv("BACKPROP_XOR_ROOM_STUDENTS_PER_ADDRESS", "2")
+    live = make_live()
+    made = Room(live)
+    try:
+        made.student(), made.student()
+        with caplog.at_level("WARNING", logger="app.web.classroom"):
+            for _ in range(3):
+                error = refused(live, {"room": made.code})
+                assert "2 students from your address" in error["message"], error
+        lines = [r.getMessage() for r in caplog.records
+                 if "turned a student away" in r.getMessage()]
+        assert len(lines) == 1, lines
+        assert made.code in lines[0] and "ROOM_STUDENTS_PER_ADDRESS" in lines[0]
+        assert "BACKPROP_XOR_ROOM_STUDENTS_PER_ADDRESS=N" in lines[0]
+        monkeypatch.setenv("BACKPROP_XOR_ROOM_STUDENTS_PER_ADDRESS", "0")  # 0: no limit
+        made.student()
+        made.status(lambda s: s["viewers"] == 3)
+    finally:
+        made.close()
+
+
 @pytest.mark.parametrize("change", [("randomize", {}), ("reset", {}),
                                     ("set_weight", {"layer": 1, "neuron": 0, "input": 0,
                                                     "value": 0.5}),
