@@ -154,18 +154,22 @@ class Classroom:
     def _check_limits(self, code: str, fanout: Fanout, address: str) -> None:
         most = room_limit("ROOM_MAX_STUDENTS")
         if most and max(self.hub.viewers(code), len(fanout.viewers)) >= most:
-            self._turn_away(code, "ROOM_MAX_STUDENTS", most, "in the room",
+            self._turn_away(code, fanout, "ROOM_MAX_STUDENTS", most, "in the room",
                             f"room: room {code} is full ({most} students)")
         per_address = room_limit("ROOM_STUDENTS_PER_ADDRESS")
         if per_address and address and fanout.count(address) >= per_address:
-            self._turn_away(code, "ROOM_STUDENTS_PER_ADDRESS", per_address,
+            self._turn_away(code, fanout, "ROOM_STUDENTS_PER_ADDRESS", per_address,
                             f"from the address {address}",
-                            f"room: room {code} has {per_address} students from "
-                            "your address already (the most it takes from one address)")
+                            f"room: room {code} has {per_address} "
+                            f"student{'' if per_address == 1 else 's'} from your address "
+                            "already (the most it takes from one address)")
 
-    def _turn_away(self, code: str, cap: str, most: int, where: str, message: str) -> None:
-        """Refuse a new student over `cap`, saying so in the log (the teacher running the
-        server sees it there): at once, then at most once a minute per room and cap."""
+    def _turn_away(self, code: str, fanout: Fanout, cap: str, most: int, where: str,
+                   message: str) -> None:
+        """Refuse a new student over `cap`: the presenter's panel counts them (through the
+        fan-out's roster report) and the log says so, at once, then at most once a minute
+        per room and cap."""
+        fanout.turn_away(cap, most)
         now = time.monotonic()
         last, since = self._turned_away.get((code, cap), (float("-inf"), 0))
         if now - last >= TURNED_AWAY_LOG_EVERY:

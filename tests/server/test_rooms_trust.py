@@ -180,6 +180,9 @@ def test_students_per_address_and_per_room_are_capped(make_live: Any) -> None:
         first = [made.student() for _ in range(3)]
         error = refused(live, {"room": made.code})
         assert error["field"] == "room" and "from your address" in error["message"]
+        # the presenter's panel counts who was turned away, and by which cap
+        made.status(lambda s: s["turned_away"] == [
+            {"cap": "ROOM_STUDENTS_PER_ADDRESS", "count": 1, "most": 3}])
         # a student reconnecting with their identity is not a new one: let in
         first[0].close()
         back = made.student(viewer=first[0].hello["viewer"], secret=first[0].hello["secret"])
@@ -193,6 +196,8 @@ def test_students_per_address_and_per_room_are_capped(make_live: Any) -> None:
         full.student(), full.student()
         error = refused(live, {"room": full.code})
         assert error["field"] == "room" and "full" in error["message"]
+        full.status(lambda s: s["turned_away"] == [
+            {"cap": "ROOM_MAX_STUDENTS", "count": 1, "most": 2}])
     finally:
         full.close()
 
@@ -216,6 +221,8 @@ def test_the_caps_come_from_the_environment_and_the_log_says_when_one_turns_a_st
         assert len(lines) == 1, lines
         assert made.code in lines[0] and "ROOM_STUDENTS_PER_ADDRESS" in lines[0]
         assert "BACKPROP_XOR_ROOM_STUDENTS_PER_ADDRESS=N" in lines[0]
+        made.status(lambda s: s["turned_away"] == [
+            {"cap": "ROOM_STUDENTS_PER_ADDRESS", "count": 3, "most": 2}])
         monkeypatch.setenv("BACKPROP_XOR_ROOM_STUDENTS_PER_ADDRESS", "0")  # 0: no limit
         made.student()
         made.status(lambda s: s["viewers"] == 3)
