@@ -64,6 +64,9 @@ def check_panel(page: Any, step: Any, trace: Any, frame_trace: Any) -> None:
     """The derivation panel: lit lines, and every revealed line's result is the engine's."""
     panel = page.locator("#derivation")
     lit = panel.locator(".eq.lit")
+    # awaited: the panel lights the step's lines a frame after its counter changes
+    for ident in step.highlight.panel:
+        expect(panel.locator(f'.eq.lit[data-id="{ident}"]')).to_have_count(1)
     expect(lit).to_have_count(len(step.highlight.panel))
     assert sorted(lit.nth(k).get_attribute("data-id") for k in range(lit.count())) == sorted(
         step.highlight.panel)
