@@ -143,8 +143,11 @@ def test_nginx_in_front_of_two_processes_works_as_one(redis: RedisServer,
             sio, frames = student_from(f"127.0.0.{n}", nginx.url, opened["code"])
             students.append(sio)
             feeds.append(frames)
-        counts = [healthz(a.url)["students"], healthz(b.url)["students"]]
-        assert min(counts) > 0 and sum(counts) == 12, counts  # both processes have students
+        def counts() -> list[int]:
+            return [healthz(a.url)["students"], healthz(b.url)["students"]]
+
+        eventually(lambda: sum(counts()) == 12)  # each process counts its students as they join
+        assert min(counts()) > 0, counts()  # both processes have students
         for unit in ("phase", "pattern", "epoch"):
             step = presenter.call("step", {"unit": unit})["step"]
             mine = presenter.frame(lambda f, step=step: f["step"] == step)
