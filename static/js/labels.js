@@ -240,9 +240,11 @@ export const MARK_WORDS = { settings: "settings", back: "back", reset: "reset", 
  * The error curve's mark labels: marks whose lines fall within `near` px of each other merge
  * into one label ("edit ×2, settings"); each label sits right of its line at the top, else
  * stacked below the labels it would overprint. `x(epoch)` maps to pixels; `measure(text)` ->
- * width. Returns [{text, x (the line), kinds, box: {x, y, w, h}}] for the labels placed.
+ * width; `line`: the loss line's points in pixels ([[x, y]]), which a label keeps off where it
+ * can (a mark at epoch 0 would sit on the line's start), crossing it only when nowhere else is
+ * free. Returns [{text, x (the line), kinds, box: {x, y, w, h}}] for the labels placed.
  */
-export function markLabels(marks, { x, top, bottom, right, measure, s = 1, near = 3 }) {
+export function markLabels(marks, { x, top, bottom, right, measure, s = 1, near = 3, line = [] }) {
   const groups = [];
   for (const m of marks) {
     const px = Math.round(x(m.epoch)) + 0.5;
@@ -262,6 +264,34 @@ export function markLabels(marks, { x, top, bottom, right, measure, s = 1, near 
     for (let row = 0; row < rows; row++) candidates.push({ x: g.x - 3 * s - w / 2, y: top + h / 2 + row * h }); // left of the line
     return { id: k, w, h, priority: k, candidates }; // the newest mark first: it stays legible
   });
-  const { placed } = placeLabels(labels, { bounds: { x: 0, y: top, w: right, h: bottom - top }, gap: 1 });
+  const bounds = { x: 0, y: top, w: right, h: bottom - top };
+  const first = placeLabels(labels, { bounds, gap: 1, obstacles: lineBoxes(line, labels, 2 * s) });
+  // the labels with no place off the line: wherever else is free, crossing it
+  const rest = labels.filter((label) => first.dropped.includes(label.id));
+  const placed = [...first.placed, ...(rest.length ? placeLabels(rest, { bounds, gap: 1, obstacles: first.placed }).placed : [])];
   return placed.map((box) => ({ text: groups[box.id].text, x: groups[box.id].x, kinds: groups[box.id].kinds, box }));
+}
+
+/** The polyline `points` as small boxes (`pad` wide around it, one every few px), near the labels' candidates only. */
+export function lineBoxes(points, labels = [], pad = 2) {
+  if (points.length < 1 || !labels.length) return [];
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const label of labels) {
+    for (const c of label.candidates) {
+      lo = Math.min(lo, c.x - label.w / 2);
+      hi = Math.max(hi, c.x + label.w / 2);
+    }
+  }
+  const boxes = [];
+  const box = (px, py) => boxes.push({ x: px - pad, y: py - pad, w: 2 * pad, h: 2 * pad });
+  if (points.length === 1) box(points[0][0], points[0][1]);
+  for (let k = 1; k < points.length; k++) {
+    const [x1, y1] = points[k - 1];
+    const [x2, y2] = points[k];
+    if (Math.max(x1, x2) < lo - pad || Math.min(x1, x2) > hi + pad) continue;
+    const steps = Math.max(1, Math.ceil(Math.hypot(x2 - x1, y2 - y1) / pad));
+    for (let i = 0; i <= steps; i++) box(x1 + ((x2 - x1) * i) / steps, y1 + ((y2 - y1) * i) / steps);
+  }
+  return boxes;
 }

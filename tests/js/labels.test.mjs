@@ -1,6 +1,6 @@
 import test from "node:test";
 import assert from "node:assert/strict";
-import { placeLabels, overlaps, networkLabels, markLabels, hiddenNoteTexts, WEIGHT_STEPS } from "../../static/js/labels.js";
+import { placeLabels, overlaps, networkLabels, markLabels, hiddenNoteTexts, WEIGHT_STEPS, lineBoxes } from "../../static/js/labels.js";
 import { networkLayout } from "../../static/js/layout.js";
 import { linearScale } from "../../static/js/scale.js";
 
@@ -160,4 +160,23 @@ test("curve marks at one epoch merge into one label; nearby ones stack without o
     for (let b = a + 1; b < placed.length; b++) assert.ok(!overlaps(placed[a].box, placed[b].box), `${placed[a].text} / ${placed[b].text}`);
   }
   assert.equal(placed.find((m) => m.text === "settings").x, Math.round(x(60)) + 0.5);
+});
+
+test("a curve mark's label keeps off the loss line: a mark at epoch 0 sits below the line's start", () => {
+  const x = linearScale([0, 10], [58, 680]);
+  const opts = { x, top: 14, bottom: 220, right: 700, measure: (t) => t.length * 6.6 };
+  // the loss from the top of the plot, nearly flat (as after a setting changed at epoch 0)
+  const line = [0, 1, 2, 3, 4, 5, 6].map((epoch) => [x(epoch), 18 + epoch * 0.5]);
+  const [label] = markLabels([{ epoch: 0, kind: "settings" }], { ...opts, line });
+  assert.equal(label.text, "settings");
+  assert.equal(label.x, Math.round(x(0)) + 0.5);
+  for (const box of lineBoxes(line, [{ w: label.box.w, candidates: [{ x: label.box.x + label.box.w / 2 }] }], 2)) {
+    assert.ok(!overlaps(label.box, box), `the label ${JSON.stringify(label.box)} covers the line at ${box.x}, ${box.y}`);
+  }
+  const [alone] = markLabels([{ epoch: 0, kind: "settings" }], opts);
+  assert.equal(alone.box.y, 14, "with no line in the way: at the top");
+  // a line over every row: the label is drawn anyway, crossing it
+  const wall = [];
+  for (let y = 14; y <= 220; y += 2) wall.push([50, y], [200, y]);
+  assert.equal(markLabels([{ epoch: 0, kind: "settings" }], { ...opts, line: wall }).length, 1);
 });
