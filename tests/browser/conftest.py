@@ -104,8 +104,8 @@ def open_page(chromium: Any, live: Any, request: Any) -> Iterator[Any]:
         page.goto(f"{live.url}/{query}")
         from playwright.sync_api import expect
 
-        # its first frame is drawn: the truth table has its rows (1 for the seed's 1-1-1 net)
-        expect(page.locator("#truth-table tbody tr").first).to_be_visible(timeout=TIMEOUT_MS)
+        # the first frame is drawn with its truth table: 4 rows for XOR, 1 for `simplest`
+        expect(page.locator("#truth-table tbody tr").first).to_be_attached(timeout=TIMEOUT_MS)
         page.live = live
         return page
 
