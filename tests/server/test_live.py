@@ -53,7 +53,7 @@ def assert_matches(frame: dict[str, Any], trainer: Trainer, trace: Any) -> None:
         lo, hi = (-1.0, 1.0) if trainer.config.activation == "tanh" else (0.0, 1.0)
         assert surface["levels"] == 256 and (surface["lo"], surface["hi"]) == (lo, hi)
         # each point's level is its output to the nearest 1/255 of the range
-        top, step = surface["levels"] - 1, (hi - lo) / (surface["levels"] - 1)
+        step = (hi - lo) / (surface["levels"] - 1)
         level = levels_array(surface["output"], "u8")
         assert np.all(np.abs(lo + level * step - outputs[:, -1]) <= step / 2 + 1e-12)
         hidden = [levels_array(h, "u8") for h in surface["hidden"]]
