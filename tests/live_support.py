@@ -258,7 +258,8 @@ class Student:
             self.events.append((name, data))
             self.cond.notify_all()
 
-    def _on_frame(self, frame: dict[str, Any]) -> None:
+    def _on_frame(self, blob: bytes) -> None:
+        frame = read_frame(blob)  # room frames are MessagePack blobs too
         with self.cond:
             self.series[:] = apply_history(self.series, frame["history"])
             self.frames.append(frame)

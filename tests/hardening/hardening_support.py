@@ -62,8 +62,11 @@ class EventClient:
                              headers=headers or {})
 
     def _record(self, event: str, *args: Any) -> None:
+        data = args[0] if args else None
+        if event == "room_frame" and isinstance(data, bytes):
+            data = read_frame(data)  # frames are MessagePack blobs (app/web/wire.py)
         with self.cond:
-            self.events.append((event, args[0] if args else None))
+            self.events.append((event, data))
             self.cond.notify_all()
 
     def _frame(self, blob: bytes) -> str:
