@@ -11,8 +11,6 @@ import numpy as np
 from app.engine import Trainer, TrainingConfig
 from app.sessions import surface_grid
 
-EPOCHS = 40
-
 #: Every canvas pixel's RGBA, main surface and the hidden neurons' small ones.
 PIXELS = """() => {
   const read = (c) => {  // through a copy made for reading back (no warning about readbacks)
@@ -45,9 +43,12 @@ def exact_outputs(epochs: int) -> tuple[list[float], list[list[float]]]:
 
 def test_the_surface_from_levels_matches_the_exact_one_pixel_for_pixel(open_page: Any) -> None:
     page = open_page()
-    for _ in range(EPOCHS):
-        page.evaluate("() => globalThis.backpropXor.client.command('step', {unit: 'epoch'})")
-    page.wait_for_function(f"() => globalThis.backpropXor.state.frame?.epoch === {EPOCHS}")
+    # a surface with something on it: seed 1's net trained until it converged (the run stops)
+    page.evaluate("async () => { const c = globalThis.backpropXor.client;"
+                  " await c.command('speed', {level: 8}); await c.command('run'); }")
+    page.wait_for_function("() => { const f = globalThis.backpropXor.state.frame;"
+                           " return f?.status === 'converged' && !f.running; }")
+    epochs = page.evaluate("() => globalThis.backpropXor.state.frame.epoch")
     page.wait_for_function("() => globalThis.backpropXor.scheduler.idle")
     page.wait_for_timeout(300)  # the surfaces repaint at most every 100 ms: let the last one land
     page.wait_for_function("() => globalThis.backpropXor.scheduler.idle")
@@ -55,7 +56,7 @@ def test_the_surface_from_levels_matches_the_exact_one_pixel_for_pixel(open_page
     page.locator("#surface-canvas").screenshot(path=str(shots / "surface-levels.png"))
     from_levels = page.evaluate(PIXELS)
 
-    page.evaluate(EXACT, list(exact_outputs(EPOCHS)))
+    page.evaluate(EXACT, list(exact_outputs(epochs)))
     page.wait_for_timeout(300)
     page.wait_for_function("() => globalThis.backpropXor.scheduler.idle")
     page.locator("#surface-canvas").screenshot(path=str(shots / "surface-exact.png"))
@@ -69,5 +70,5 @@ def test_the_surface_from_levels_matches_the_exact_one_pixel_for_pixel(open_page
         # half a level is 1/510 of the range: at most one step of a colour channel
         assert diff.max() <= 1, f"{diff.max()} apart"
         assert np.count_nonzero(diff) <= 0.05 * a.size
-        print(f"canvas of {a.size // 4} pixels: {np.count_nonzero(diff.reshape(-1, 4).any(1))} "
+        print(f"epoch {epochs}: canvas of {a.size // 4} pixels: {np.count_nonzero(diff.reshape(-1, 4).any(1))} "
               f"differ, by at most {diff.max()}")
