@@ -12,7 +12,7 @@ light connection (`watch_only`) that gets only the room's own state (`room_meta`
 a poll opened, the room closed) when it changes, never frames. The fan-out also
 reports its students to the room (`roster.py`): who, by name, and how their link
 is (`live`, `behind` when their device has not read for `BEHIND_AFTER` seconds,
-`fork`).
+`fork`), and how many new students a cap of the room turned away here.
 """
 
 from __future__ import annotations
@@ -79,6 +79,8 @@ class Fanout:
         self._interval = min_interval
         self._lock = threading.Lock()
         self.viewers: dict[str, Viewer] = {}
+        #: cap -> [students turned away here, the cap's value] (`Classroom` refuses them)
+        self.turned_away: dict[str, list[int]] = {}
         self._stop = threading.Event()
         self._started = False
 
@@ -95,6 +97,13 @@ class Fanout:
 
     def touch(self) -> None:
         """A student's name changed: the room hears the roster now."""
+        self._report()
+
+    def turn_away(self, cap: str, most: int) -> None:
+        """A new student was refused by `cap` (of value `most`): the presenter hears it now."""
+        with self._lock:
+            entry = self.turned_away.setdefault(cap, [0, most])
+            entry[0], entry[1] = entry[0] + 1, most
         self._report()
 
     def remove(self, sid: str) -> Viewer | None:
@@ -127,8 +136,11 @@ class Fanout:
                      else "live"} for v in viewers]
         problems = [f"{p['part']}: {p['error']}" for p in self.health.degraded()
                     if p["part"] == f"fan-out {self.code}"]
+        with self._lock:
+            turned_away = {cap: list(entry) for cap, entry in self.turned_away.items()}
         self._hub.submit_answer(self.code, {"kind": "roster", "host": self._hub.host,
-                                            "students": students, "problems": problems})
+                                            "students": students, "problems": problems,
+                                            "turned_away": turned_away})
 
     def count(self, address: str) -> int:
         """Students here connected from `address`."""

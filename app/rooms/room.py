@@ -100,8 +100,9 @@ class Room(RoomPolls, RoomPresence):
     def meta(self, for_presenter: bool = False) -> dict[str, Any]:
         """The room's own state: code, students, controls shown, the poll, the presenter.
 
-        For the presenter also each student's link (`students`) and what degrades the
-        room's broadcast (`broadcast`: messages, empty when all is well).
+        For the presenter also each student's link (`students`), what degrades the
+        room's broadcast (`broadcast`: messages, empty when all is well) and the new
+        students a cap turned away (`turned_away`: [{cap, count, most}], empty if none).
         """
         present = self.roster.present()
         poll = self.poll
@@ -116,6 +117,7 @@ class Room(RoomPolls, RoomPresence):
         if for_presenter:
             data["students"] = self.roster.listing(set(poll.answers) if poll else None)
             data["broadcast"] = self.broadcast_problems()
+            data["turned_away"] = self.roster.turned_away()
         return data
 
     def _presenter_gone(self) -> bool:

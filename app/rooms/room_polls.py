@@ -113,7 +113,7 @@ class RoomPolls:
             elif isinstance(message, dict):
                 changed |= self._apply_answer(message)
         seen = (sorted((k, v["link"], v["name"]) for k, v in self.roster.present().items()),
-                self.roster.problems())
+                self.roster.problems(), self.roster.turned_away())
         if seen != self._roster_seen:
             self._roster_seen = seen
             with self.lock:

@@ -2,12 +2,17 @@
 
 Each process's fan-out reports its students of the room about once a second (and
 at once when one joins or leaves) through the hub's queue to the presenter's
-process: `{kind: "roster", host, students: [{id, name, link}], problems}`. The
+process: `{kind: "roster", host, students: [{id, name, link}], problems,
+turned_away: {cap: [count, value]}}`. The
 room keeps the newest report of each process; a report older than `FRESH`
 seconds (a process gone, or cut off from Redis) no longer counts. The students
 connected now are the union of the fresh reports: a poll's tally counts only
 their answers, so it never exceeds them. A student who left stays listed as
 offline (the presenter sees who dropped out), up to `MAX_KNOWN`.
+
+`turned_away` counts the new students a cap (`CAPS`) refused on that process since
+the room opened there: the presenter sees the sum over the processes, with the
+cap's value.
 
 Links: `live` (following, up to date), `behind` (connected but not reading: the
 fan-out has skipped their device for a couple of seconds), `fork` (exploring their
@@ -29,6 +34,8 @@ FRESH = 5.0
 MAX_KNOWN, MAX_LISTED = 1000, 300
 #: The best of several links of one student (two tabs), best first.
 LINKS = ("live", "behind", "fork")
+#: The caps that turn new students away (`app/web/classroom.py`), in the order shown.
+CAPS = ("ROOM_STUDENTS_PER_ADDRESS", "ROOM_MAX_STUDENTS")
 
 
 def _locked(method: Callable) -> Callable:
@@ -47,6 +54,7 @@ class Roster:
         self._lock = threading.RLock()
         self._reports: dict[str, tuple[float, list[dict[str, Any]], list[str]]] = {}
         self._known: dict[str, dict[str, Any]] = {}  # id -> {n, name}, in order of joining
+        self._turned_away: dict[str, dict[str, tuple[int, int]]] = {}  # host -> cap -> (n, value)
 
     @_locked
     def report(self, message: dict[str, Any]) -> None:
@@ -64,6 +72,15 @@ class Roster:
             self._remember(kept[-1])
         problems = [str(p)[:200] for p in (message.get("problems") or [])[:5]]
         self._reports[host] = (self._clock(), kept, problems)
+        away = message.get("turned_away")
+        if isinstance(away, dict):
+            counts = {}
+            for cap in CAPS:
+                entry = away.get(cap)
+                if (isinstance(entry, list) and len(entry) == 2
+                        and all(type(n) is int and 0 <= n < 10**9 for n in entry)):
+                    counts[cap] = (entry[0], entry[1])
+            self._turned_away[host] = counts
 
     def _remember(self, entry: dict[str, Any]) -> None:
         known = self._known.get(entry["id"])
@@ -100,6 +117,18 @@ class Roster:
         now = self._clock()
         return [p for at, _s, problems in self._reports.values() if now - at <= FRESH
                 for p in problems]
+
+    @_locked
+    def turned_away(self) -> list[dict[str, Any]]:
+        """New students the caps refused, over every process that reported:
+        [{cap, count, most}] (`most`: the cap's value, the largest a process reported)."""
+        found: dict[str, list[int]] = {}
+        for counts in self._turned_away.values():
+            for cap, (count, most) in counts.items():
+                entry = found.setdefault(cap, [0, 0])
+                entry[0], entry[1] = entry[0] + count, max(entry[1], most)
+        return [{"cap": cap, "count": found[cap][0], "most": found[cap][1]}
+                for cap in CAPS if found.get(cap, [0])[0] > 0]
 
     @_locked
     def listing(self, answered: set[str] | None = None) -> list[dict[str, Any]]:

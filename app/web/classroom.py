@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -38,6 +39,8 @@ LIMITS = {"ROOM_MAX_STUDENTS": 250, "ROOM_STUDENTS_PER_ADDRESS": 60}
 MAX_CONNECTIONS_PER_STUDENT = 4
 #: How long a join waits for the room's picture to reach this process.
 JOIN_WAIT = 3.0
+#: At most one log line a minute per room and cap about students it turned away.
+TURNED_AWAY_LOG_EVERY = 60.0
 
 
 def room_limit(name: str) -> int:
@@ -65,6 +68,8 @@ class Classroom:
                                   self.health)
         self.fanouts: dict[str, Fanout] = {}
         self.viewers: dict[str, tuple[str, Viewer]] = {}  # sid -> (code, viewer)
+        # (code, cap) -> (when last logged, students turned away since)
+        self._turned_away: dict[tuple[str, str], tuple[float, int]] = {}
         hub.on_link(self._link)
 
     def _link(self, up: bool) -> None:
@@ -149,11 +154,35 @@ class Classroom:
     def _check_limits(self, code: str, fanout: Fanout, address: str) -> None:
         most = room_limit("ROOM_MAX_STUDENTS")
         if most and max(self.hub.viewers(code), len(fanout.viewers)) >= most:
-            raise CommandError("room", f"room: room {code} is full ({most} students)")
+            self._turn_away(code, fanout, "ROOM_MAX_STUDENTS", most, "in the room",
+                            f"room: room {code} is full ({most} students)")
         per_address = room_limit("ROOM_STUDENTS_PER_ADDRESS")
         if per_address and address and fanout.count(address) >= per_address:
-            raise CommandError("room", f"room: room {code} has {per_address} students from "
-                               "your address already (the most it takes from one address)")
+            self._turn_away(code, fanout, "ROOM_STUDENTS_PER_ADDRESS", per_address,
+                            f"from the address {address}",
+                            f"room: room {code} has {per_address} "
+                            f"student{'' if per_address == 1 else 's'} from your address "
+                            "already (the most it takes from one address)")
+
+    def _turn_away(self, code: str, fanout: Fanout, cap: str, most: int, where: str,
+                   message: str) -> None:
+        """Refuse a new student over `cap`: the presenter's panel counts them (through the
+        fan-out's roster report) and the log says so, at once, then at most once a minute
+        per room and cap."""
+        fanout.turn_away(cap, most)
+        now = time.monotonic()
+        last, since = self._turned_away.get((code, cap), (float("-inf"), 0))
+        if now - last >= TURNED_AWAY_LOG_EVERY:
+            more = f" (and {since} more since the last such line)" if since else ""
+            log.warning("room %s turned a student away: %d students %s already (%s); "
+                        "raise it with the environment's BACKPROP_XOR_%s=N, 0 for no limit "
+                        "(docs/deployment.md)%s", code, most, where, cap, cap, more)
+            self._turned_away[(code, cap)] = (now, 0)
+        else:
+            self._turned_away[(code, cap)] = (last, since + 1)
+        if len(self._turned_away) > 1000:  # rooms come and go: forget the oldest
+            self._turned_away.pop(next(iter(self._turned_away)))
+        raise CommandError("room", message)
 
     def leave(self, sid: str) -> tuple[str, Viewer] | None:
         """Connection `sid` stops following its room."""

@@ -24,6 +24,8 @@ Refusals are answered like any failed command: through the ack
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -33,6 +35,8 @@ from socketio import packet
 
 from .flow import MAX_QUEUED_BYTES, NOTICE, FlowControl
 
+log = logging.getLogger(__name__)
+
 #: Largest message a client may send, in bytes. Clients send commands of a few hundred
 #: bytes, except `import`: an exported long run holds up to 4,096 history points and
 #: 1,000 marks, about 400 KB typically and 684 KB in the worst case (tests/hardening).
@@ -41,7 +45,8 @@ MAX_MESSAGE_BYTES = 768 * 1024
 COMMAND_RATE = 30.0
 COMMAND_BURST = 60
 #: Sessions one client address may hold at once (0: no limit). Students behind one
-#: NAT or a reverse proxy share an address: raise it (or set 0) there.
+#: NAT or a reverse proxy share an address: raise it (or set 0) there, in the config or
+#: the environment's BACKPROP_XOR_MAX_SESSIONS_PER_ADDRESS (docs/deployment.md).
 MAX_SESSIONS_PER_ADDRESS = 50
 #: Event names a client may never send as events.
 RESERVED = frozenset({"connect", "disconnect", "connect_error"})
@@ -155,10 +160,31 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+#: Keys the environment may set too (BACKPROP_XOR_<KEY>), when the config does not:
+#: what an operator of a classroom behind one NAT may need without writing Python.
+FROM_ENVIRONMENT = ("MAX_SESSIONS_PER_ADDRESS",)
+
+
+def _default(key: str, value: Any) -> Any:
+    if key not in FROM_ENVIRONMENT:
+        return value
+    name = f"BACKPROP_XOR_{key}"
+    given = os.environ.get(name)
+    if given is None:
+        return value
+    try:
+        return max(0, int(given))
+    except ValueError:
+        log.warning("%s: need a whole number, got %r; using %s", name, given, value)
+        return value
+
+
 def install_app(app: Any, server: Any) -> EventGuard:
-    """Apply the limits in `app.config` to the app's Socket.IO `server` and session registry."""
+    """Apply the limits in `app.config` (else the environment's, for FROM_ENVIRONMENT, else
+    DEFAULTS) to the app's Socket.IO `server` and session registry."""
     for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
+        if key not in app.config:
+            app.config[key] = _default(key, value)
     server.eio.max_http_buffer_size = int(app.config["MAX_MESSAGE_BYTES"])
     guard = EventGuard(float(app.config["COMMAND_RATE"]), int(app.config["COMMAND_BURST"]))
     install(server, guard)

@@ -69,6 +69,22 @@ export function revealText(poll) {
 }
 
 /** The students' links for the presenter: "3 live · 1 behind · 2 offline" ("" for none). */
+const CAPS = {
+  ROOM_STUDENTS_PER_ADDRESS: (most) => `the room takes ${most} from one address`,
+  ROOM_MAX_STUDENTS: (most) => `the room is full at ${most}`,
+};
+
+/**
+ * The presenter's line for new students a cap turned away (room_status.turned_away:
+ * [{cap, count, most}]), naming the setting that raises it; "" when nobody was.
+ */
+export function turnedAwayText(list) {
+  const parts = (Array.isArray(list) ? list : []).filter((t) => CAPS[t?.cap] && t.count > 0)
+    .map((t) => `${studentsText(t.count)} (${CAPS[t.cap](t.most)}: ${t.cap})`);
+  if (!parts.length) return "";
+  return `Could not join: ${parts.join("; ")}. Raise the setting and restart the server (docs/deployment.md).`;
+}
+
 export function linksText(students) {
   const counts = new Map();
   for (const s of students ?? []) counts.set(s.link, (counts.get(s.link) ?? 0) + 1);

@@ -4,7 +4,7 @@
 // answers come in (the tally hidden until the reveal unless asked), say when the room's
 // broadcast is degraded, download the answers, close the room after a confirmation. The token
 // stays in this tab.
-import { spacedCode, studentsText, pollContext, answeredText, revealText, linksText, studentName, isLoopback } from "./classroom.js";
+import { spacedCode, studentsText, pollContext, answeredText, revealText, linksText, studentName, isLoopback, turnedAwayText } from "./classroom.js";
 import { renderBars } from "./polls.js";
 import { downloadBlob } from "./downloads.js";
 import { scoped, el } from "./dom.js";
@@ -109,6 +109,9 @@ export function createPresenter({ panel, openButton, confirm }, { command, selec
     last = s;
     $("room-viewers").textContent = studentsText(s.viewers);
     showStudents(s.students ?? []);
+    const away = turnedAwayText(s.turned_away);
+    $("room-turned-away").textContent = away;
+    $("room-turned-away").hidden = !away;
     showWarning();
     const hide = $("room-hide");
     if (document.activeElement !== hide) hide.checked = Boolean(s.hide_controls);

@@ -151,6 +151,21 @@ def test_no_per_address_limit_when_set_to_zero(make_live) -> None:
     assert live.registry.count("127.0.0.1") == 4
 
 
+def test_the_per_address_limit_comes_from_the_environment_unless_configured(
+        make_app, monkeypatch, caplog) -> None:
+    """docs/deployment.md: a class behind one NAT raises it without writing Python."""
+    monkeypatch.setenv("BACKPROP_XOR_MAX_SESSIONS_PER_ADDRESS", "200")
+    assert make_app().extensions["backprop_sessions"].max_per_address == 200
+    configured = make_app(MAX_SESSIONS_PER_ADDRESS=7)  # the config wins
+    assert configured.extensions["backprop_sessions"].max_per_address == 7
+    monkeypatch.setenv("BACKPROP_XOR_MAX_SESSIONS_PER_ADDRESS", "many")
+    with caplog.at_level("WARNING", logger="app.web.limits"):
+        app = make_app()
+    assert app.extensions["backprop_sessions"].max_per_address == 50
+    assert any("BACKPROP_XOR_MAX_SESSIONS_PER_ADDRESS: need a whole number" in r.getMessage()
+               for r in caplog.records)
+
+
 def test_token_bucket_refills_at_its_rate() -> None:
     now = [0.0]
     bucket = TokenBucket(10, 3, clock=lambda: now[0])

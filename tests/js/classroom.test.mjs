@@ -1,6 +1,6 @@
 import test from "node:test";
 import assert from "node:assert/strict";
-import { normalizeCode, roomFromSearch, spacedCode, studentsText, pollBars, pollVerdict, pollContext, pollTarget, revealText, linksText, studentName, answeredText, isLoopback, CODE_ALPHABET } from "../../static/js/classroom.js";
+import { normalizeCode, roomFromSearch, spacedCode, studentsText, pollBars, pollVerdict, pollContext, pollTarget, revealText, linksText, studentName, answeredText, isLoopback, turnedAwayText, CODE_ALPHABET } from "../../static/js/classroom.js";
 import { authFor, connect, SESSION_KEY, VIEWER_KEY } from "../../static/js/socket.js";
 
 test("join codes: typed loosely, checked against the server's alphabet", () => {
@@ -104,4 +104,11 @@ test("what a room's state means: the poll's target, the reveal, links, a loopbac
   assert.equal(answeredText({ answered: 3 }, 5), "3 / 5 answered");
   for (const url of ["http://127.0.0.1:5000/join/HJKMNP", "http://localhost:5000/join/X", "http://[::1]:5000/", "http://0.0.0.0:5000/"]) assert.ok(isLoopback(url), url);
   for (const url of ["http://192.168.1.20:5000/join/X", "https://class.example.org/join/X", "not a url"]) assert.ok(!isLoopback(url), url);
+});
+
+test("the presenter is told who a cap turned away, and which setting raises it", () => {
+  assert.equal(turnedAwayText([]), "");
+  assert.equal(turnedAwayText(undefined), "");
+  assert.equal(turnedAwayText([{ cap: "ROOM_STUDENTS_PER_ADDRESS", count: 3, most: 60 }, { cap: "ROOM_MAX_STUDENTS", count: 1, most: 250 }, { cap: "OTHER", count: 2, most: 1 }]),
+    "Could not join: 3 students (the room takes 60 from one address: ROOM_STUDENTS_PER_ADDRESS); 1 student (the room is full at 250: ROOM_MAX_STUDENTS). Raise the setting and restart the server (docs/deployment.md).");
 });

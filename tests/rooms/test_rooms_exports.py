@@ -160,3 +160,22 @@ def test_the_roster_counts_fresh_reports_and_the_best_link() -> None:
     for bad in ({"host": 3}, {"host": "c", "students": "x"}, {}):
         roster.report(bad)  # ignored, never raises
     assert list(itertools.islice(roster.names(), 2)) == ["1", "2"]
+
+
+def test_the_roster_sums_the_students_turned_away_over_processes_and_skips_junk() -> None:
+    roster = Roster()
+    assert roster.turned_away() == []
+    roster.report({"host": "a", "students": [],
+                   "turned_away": {"ROOM_STUDENTS_PER_ADDRESS": [2, 60]}})
+    roster.report({"host": "b", "students": [],
+                   "turned_away": {"ROOM_STUDENTS_PER_ADDRESS": [3, 60],
+                                   "ROOM_MAX_STUDENTS": [1, 250], "ROOT": [9, 9]}})
+    roster.report({"host": "a", "students": [],  # a's newest report replaces its last
+                   "turned_away": {"ROOM_STUDENTS_PER_ADDRESS": [4, 60]}})
+    for junk in ([1, 2], {"ROOM_MAX_STUDENTS": [True, 1]}, {"ROOM_MAX_STUDENTS": [-1, 5]},
+                 {"ROOM_MAX_STUDENTS": [1.5, 5]}, {"ROOM_MAX_STUDENTS": [10**12, 5]},
+                 {"ROOM_MAX_STUDENTS": "many"}):
+        roster.report({"host": "c", "students": [], "turned_away": junk})  # skipped
+    assert roster.turned_away() == [
+        {"cap": "ROOM_STUDENTS_PER_ADDRESS", "count": 7, "most": 60},
+        {"cap": "ROOM_MAX_STUDENTS", "count": 1, "most": 250}]

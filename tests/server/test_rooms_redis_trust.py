@@ -10,12 +10,14 @@ started after the room opened (so without its picture) gets it when a student jo
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from live_support import LiveClient, Student
+import socketio
+from live_support import WAIT, LiveClient, Student
 from process_support import RedisServer, ServerProcess
 
 from app.rooms.polls import CANCELLED
@@ -31,9 +33,9 @@ def two(tmp_path: Path) -> Iterator[dict[str, Any]]:
     servers: list[ServerProcess] = []
     clients: list[Any] = []
 
-    def serve(name: str) -> ServerProcess:
+    def serve(name: str, env: dict[str, str] | None = None) -> ServerProcess:
         server = ServerProcess("--message-queue", redis.url,
-                               "--database", str(tmp_path / f"{name}.sqlite3"))
+                               "--database", str(tmp_path / f"{name}.sqlite3"), env=env)
         servers.append(server)
         return server
 
@@ -139,3 +141,25 @@ def test_presenter_offline_and_a_late_process_across_redis(two: dict[str, Any]) 
                                                   if g["room"]["presenter"] == "offline"))
     finally:
         back.close()
+
+
+def test_students_turned_away_on_another_process_reach_the_presenter(
+        two: dict[str, Any]) -> None:
+    """A process whose cap turns a student away tells the presenter's process (its roster
+    report crosses Redis): the presenter's panel counts them with the cap's value."""
+    c = two["serve"]("c", env={"BACKPROP_XOR_ROOM_STUDENTS_PER_ADDRESS": "1"})
+    code, presenter = two["code"], two["presenter"]
+    two["student"](c, code)
+    refused_by_c = socketio.Client(reconnection=False)
+    said = threading.Event()
+    errors: list[dict[str, Any]] = []
+    refused_by_c.on("error", lambda e: (errors.append(e), said.set()))
+    refused_by_c.connect(c.url, transports=["websocket"], auth={"room": code},
+                         wait_timeout=WAIT)
+    try:
+        assert said.wait(WAIT) and "from your address" in errors[0]["message"], errors
+    finally:
+        refused_by_c.disconnect()
+    found = status(presenter, lambda s: bool(s.get("turned_away")))
+    assert found["turned_away"] == [{"cap": "ROOM_STUDENTS_PER_ADDRESS", "count": 1, "most": 1}]
+    assert found["viewers"] == 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -84,10 +85,23 @@ def refused(live: Any, auth: dict[str, Any]) -> dict[str, Any]:
     client.on("room_hello", lambda h: (errors.append({"field": None, "hello": h}), said.set()))
     client.on("disconnect", lambda *_: gone.set())
     client.connect(live.url, transports=["websocket"], auth=auth, wait_timeout=WAIT)
+    sid = client.get_sid("/")
+    server = live.app.extensions["socketio"].server
+
+    def dropped() -> bool:  # by the server: no longer connected there, not a student there
+        return (not server.manager.is_connected(sid, "/")
+                and sid not in live.app.extensions["backprop_classroom"].viewers)
+
     try:
         assert said.wait(WAIT), "the server said nothing"
         assert errors[0]["field"] == "room", errors  # refused, not let in
-        assert gone.wait(WAIT), f"the server did not close the connection after {errors}"
+        # The server's DISCONNECT may come while python-socketio's client is still inside
+        # connect() (it then ignores it: `connected` is not set yet), so the client's own
+        # disconnect event may never come; the server's side is what counts.
+        end = time.monotonic() + WAIT
+        while not (gone.is_set() or dropped()) and time.monotonic() < end:
+            gone.wait(0.05)
+        assert gone.is_set() or dropped(), f"the server did not close the connection after {errors}"
     finally:
         client.disconnect()
     return errors[0]
@@ -166,6 +180,9 @@ def test_students_per_address_and_per_room_are_capped(make_live: Any) -> None:
         first = [made.student() for _ in range(3)]
         error = refused(live, {"room": made.code})
         assert error["field"] == "room" and "from your address" in error["message"]
+        # the presenter's panel counts who was turned away, and by which cap
+        made.status(lambda s: s["turned_away"] == [
+            {"cap": "ROOM_STUDENTS_PER_ADDRESS", "count": 1, "most": 3}])
         # a student reconnecting with their identity is not a new one: let in
         first[0].close()
         back = made.student(viewer=first[0].hello["viewer"], secret=first[0].hello["secret"])
@@ -179,8 +196,38 @@ def test_students_per_address_and_per_room_are_capped(make_live: Any) -> None:
         full.student(), full.student()
         error = refused(live, {"room": full.code})
         assert error["field"] == "room" and "full" in error["message"]
+        full.status(lambda s: s["turned_away"] == [
+            {"cap": "ROOM_MAX_STUDENTS", "count": 1, "most": 2}])
     finally:
         full.close()
+
+
+def test_the_caps_come_from_the_environment_and_the_log_says_when_one_turns_a_student_away(
+        make_live: Any, monkeypatch: Any, caplog: Any) -> None:
+    """docs/deployment.md: BACKPROP_XOR_ROOM_STUDENTS_PER_ADDRESS raises (or here lowers)
+    the cap without touching the config; the teacher running the server reads in its log
+    which cap turned students away and how to raise it: one line, not one per refusal."""
+    monkeypatch.setenv("BACKPROP_XOR_ROOM_STUDENTS_PER_ADDRESS", "2")
+    live = make_live()
+    made = Room(live)
+    try:
+        made.student(), made.student()
+        with caplog.at_level("WARNING", logger="app.web.classroom"):
+            for _ in range(3):
+                error = refused(live, {"room": made.code})
+                assert "2 students from your address" in error["message"], error
+        lines = [r.getMessage() for r in caplog.records
+                 if "turned a student away" in r.getMessage()]
+        assert len(lines) == 1, lines
+        assert made.code in lines[0] and "ROOM_STUDENTS_PER_ADDRESS" in lines[0]
+        assert "BACKPROP_XOR_ROOM_STUDENTS_PER_ADDRESS=N" in lines[0]
+        made.status(lambda s: s["turned_away"] == [
+            {"cap": "ROOM_STUDENTS_PER_ADDRESS", "count": 3, "most": 2}])
+        monkeypatch.setenv("BACKPROP_XOR_ROOM_STUDENTS_PER_ADDRESS", "0")  # 0: no limit
+        made.student()
+        made.status(lambda s: s["viewers"] == 3)
+    finally:
+        made.close()
 
 
 @pytest.mark.parametrize("change", [("randomize", {}), ("reset", {}),
