@@ -10,7 +10,8 @@ goes at 16 bits. Exports keep the engine's numbers; only the picture is quantise
 
 `SurfaceDue` decides when a client gets the surface again: only when some point
 moved by at least one level since the copy it has, and while running at most every
-`RUNNING_INTERVAL` seconds (the numbers go at the full frame rate; the page paints
+`RUNNING_INTERVAL` seconds (unless a setting changed: then the picture it has is wrong,
+not just a moment old) (the numbers go at the full frame rate; the page paints
 surfaces at most ten times a second anyway). Once the run stops, the next frame
 brings the surface up to date.
 """
@@ -104,7 +105,8 @@ class SurfaceDue:
         key = (trainer.config, trainer.w.tobytes())
         if key == self.network_key:
             return None
-        if running and now - self.sent_at < RUNNING_INTERVAL:
+        same_settings = self.network_key is not None and key[0] == self.network_key[0]
+        if running and same_settings and now - self.sent_at < RUNNING_INTERVAL:
             return None  # looked at again by a later frame (the run goes on, or stops)
         picture = surface(trainer)
         self.network_key = key

@@ -38,10 +38,28 @@ def frame_bytes(frame: dict[str, Any]) -> bytes:
     return msgpack.packb(_plain(frame, True), use_bin_type=True)
 
 
+def room_frame_bytes(payload: dict[str, Any]) -> bytes:
+    """A student's frame as one MessagePack blob. Room pictures cross processes as JSON
+    (levels as base64 text); the levels go back to raw bytes here, as in a tab's frame."""
+    surface = payload.get("surface")
+    if surface:
+        surface = {**surface,
+                   "output": _raw(surface["output"]),
+                   "hidden": [_raw(h) for h in surface.get("hidden", [])]}
+        payload = {**payload, "surface": surface}
+    return frame_bytes(payload)
+
+
+def _raw(levels: Any) -> Any:
+    return base64.b64decode(levels) if isinstance(levels, str) else levels
+
+
 def _plain(value: Any, binary: bool) -> Any:
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, bytes) and binary:
         return value
     if isinstance(value, FinitePoints):
         return value  # the error curve: finite numbers only, by construction

@@ -8,13 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
 from app.engine import Trainer, TrainingConfig
 from app.sessions import surface_grid
 
 #: Every canvas pixel's RGBA, main surface and the hidden neurons' small ones.
 PIXELS = """() => {
   const read = (c) => {  // through a copy made for reading back (no warning about readbacks)
-    const copy = Object.assign(document.createElement("canvas"), { width: c.width, height: c.height });
+    const copy = document.createElement("canvas");
+    Object.assign(copy, { width: c.width, height: c.height });
     const ctx = copy.getContext("2d", { willReadFrequently: true });
     ctx.drawImage(c, 0, 0);
     return Array.from(ctx.getImageData(0, 0, c.width, c.height).data);
@@ -70,5 +72,6 @@ def test_the_surface_from_levels_matches_the_exact_one_pixel_for_pixel(open_page
         # half a level is 1/510 of the range: at most one step of a colour channel
         assert diff.max() <= 1, f"{diff.max()} apart"
         assert np.count_nonzero(diff) <= 0.05 * a.size
-        print(f"epoch {epochs}: canvas of {a.size // 4} pixels: {np.count_nonzero(diff.reshape(-1, 4).any(1))} "
-              f"differ, by at most {diff.max()}")
+        differ = np.count_nonzero(diff.reshape(-1, 4).any(1))
+        print(f"epoch {epochs}: canvas of {a.size // 4} pixels: {differ} differ, "
+              f"by at most {diff.max()}")

@@ -129,5 +129,5 @@ def test_an_older_export_of_4096_points_imports_merged_down_like_a_long_run() ->
     for i, v in enumerate(losses.tolist()):
         live.add(i, v)
     assert live.points == merged
-    with pytest.raises(ValueError, match="history.points: need a list of at most 4096"):
-        LossHistory.from_dict({"width": 1, "points": points + [[IMPORT_CAPACITY, 0.1, 0.1, 0.1]]})
+    with pytest.raises(ValueError, match=r"history\.points: need a list of at most 4096"):
+        LossHistory.from_dict({"width": 1, "points": [*points, [IMPORT_CAPACITY, 0.1, 0.1, 0.1]]})

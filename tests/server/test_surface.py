@@ -50,3 +50,15 @@ def test_while_running_a_changed_surface_waits_its_interval_then_comes() -> None
     trainer.run(200)
     # a paused session gets the newest picture at once, however recent the last one
     assert due.next(trainer, running=False, now=10.0 + RUNNING_INTERVAL + 0.01) is not None
+
+
+
+def test_a_changed_setting_sends_the_surface_at_once_even_while_running() -> None:
+    trainer = Trainer(TrainingConfig(problem="simplest", bias=False, hidden=(1,)))
+    due = SurfaceDue()
+    assert due.next(trainer, running=True, now=0.0)["range"] == [-2.0, 2.0]
+    state = trainer.state()
+    state["settings"] = {**state["settings"], "s": 2.5}  # a live setting: the run goes on
+    moved = Trainer.from_state(state)
+    # the picture the client has is wrong now, not just a moment old: no waiting
+    assert due.next(moved, running=True, now=0.01)["range"] == [-4.0, 4.0]
