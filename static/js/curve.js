@@ -1,8 +1,8 @@
 // Drawing the error curve: drawCurve(ctx, data, box). The loss (mean of l = ½e² over the 4
 // patterns) against epochs: a min-max band and the last value per bucket, linear or log,
 // marks for settings changes, steps back, resets and edits (their labels placed by labels.js:
-// marks at one epoch merge, nearby ones stack). Text and strokes follow the theme's drawing
-// scale. No globals.
+// marks at one epoch merge, nearby ones stack, and they keep off the loss line). Text and
+// strokes follow the theme's drawing scale. No globals.
 import { linearScale, logScale, niceTicks, logTicks, lossDomain } from "./scale.js";
 import { fmt, fmtCount } from "./format.js";
 import { markLabels } from "./labels.js";
@@ -65,7 +65,9 @@ export function drawCurve(ctx, data, box) {
     ctx.stroke();
   }
   ctx.setLineDash([]);
-  const labels = markLabels(marks, { x, top: pad.top, bottom: box.height - pad.bottom, right: box.width, measure: (text) => ctx.measureText(text).width, s });
+  // the labels keep off the loss line where they can
+  const line = points.map((p) => [x(p[0]), y(p[3])]);
+  const labels = markLabels(marks, { x, top: pad.top, bottom: box.height - pad.bottom, right: box.width, measure: (text) => ctx.measureText(text).width, s, line });
   ctx.textBaseline = "middle";
   ctx.textAlign = "center";
   for (const label of labels) {
@@ -78,7 +80,6 @@ export function drawCurve(ctx, data, box) {
     ctx.fillText(label.text, bx + w / 2, by + h / 2);
   }
   if (!points.length) return labels;
-  if (!points.length) return;
 
   // band: min..max of each bucket
   ctx.fillStyle = theme.accent;

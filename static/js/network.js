@@ -46,6 +46,8 @@ function circle(ctx, x, y, r) {
 export function networkFonts(theme, radius, s = theme.scale || 1) {
   return {
     weight: `${Math.round(12 * s)}px ${theme.mono}`,
+    weightAt: (step = 1) => `${Math.round(12 * step * s)}px ${theme.mono}`, // labels.js's WEIGHT_STEPS
+    note: `italic ${Math.round(11 * s)}px ${theme.font}`,
     delta: `${Math.round(13 * s)}px ${theme.mono}`,
     name: (bias) => `italic ${Math.round(Math.min(radius * 0.9, 24 * s) * (bias ? 0.8 : 1))}px Georgia, serif`,
     value: `${Math.round(Math.max(10 * s, radius * 0.42))}px ${theme.mono}`,
@@ -58,7 +60,10 @@ export function networkFonts(theme, radius, s = theme.scale || 1) {
  * cursor: the keyboard's item (drawn like a hover), lit: Set of "neuron:L:j" / "weight:l:j:i"
  * that a lesson step points at, target: "weight:l:j:i" a room's poll asks about (a dashed
  * glow in the accent colour)}. layout: from networkLayout(). Returns the
- * placed labels ({placed, dropped}: labels.js), for the tests and the benchmark.
+ * placed labels ({placed, dropped, step, note}: labels.js), for the tests and the benchmark;
+ * the labels that found no room are counted in a note drawn on the canvas ("2 weight values
+ * hidden: select a weight to see its value"), and the selected or hovered weight's value is
+ * always drawn.
  */
 export function drawNetwork(ctx, data, layout) {
   const { theme, trace, anim } = data;
@@ -67,7 +72,7 @@ export function drawNetwork(ctx, data, layout) {
   const weights = data.weights;
   ctx.fillStyle = theme.bg;
   ctx.fillRect(0, 0, layout.width, layout.height);
-  if (!weights) return { placed: [], dropped: [] };
+  if (!weights) return { placed: [], dropped: [], step: 1, note: null };
   const shown = trace ? PHASE_ORDER.indexOf(trace.phase) : -1;
   const phase = anim?.phase;
   const t = anim ? ease(anim.t) : 0;
@@ -206,10 +211,10 @@ export function drawNetwork(ctx, data, layout) {
     texts.weights.set(key, fmt(weightValue(e)));
   }
   const widths = new Map();
-  const measure = (text, kind) => {
-    const id = `${kind}|${text}`;
+  const measure = (text, kind, step = 1) => {
+    const id = `${kind}|${step}|${text}`;
     if (!widths.has(id)) {
-      ctx.font = fonts[kind];
+      ctx.font = kind === "weight" ? fonts.weightAt(step) : fonts[kind];
       widths.set(id, ctx.measureText(text).width);
     }
     return widths.get(id);
@@ -229,7 +234,7 @@ export function drawNetwork(ctx, data, layout) {
       ctx.globalAlpha = 0.88;
       ctx.fillRect(box.x, box.y, box.w, box.h);
       ctx.globalAlpha = 1;
-      ctx.font = fonts.weight;
+      ctx.font = fonts.weightAt(labels.step);
       ctx.fillStyle = theme.ink;
       ctx.fillText(texts.weights.get(box.key), cx, cy);
     } else {
@@ -237,6 +242,17 @@ export function drawNetwork(ctx, data, layout) {
       ctx.fillStyle = theme.ink;
       ctx.fillText(deltas.get(box.key), cx, cy);
     }
+  }
+  if (labels.note) {
+    // the values that found no room, counted: none is left out silently
+    const { x, y, w, h, text } = labels.note;
+    ctx.fillStyle = theme.bg;
+    ctx.globalAlpha = 0.88;
+    ctx.fillRect(x, y, w, h);
+    ctx.globalAlpha = 1;
+    ctx.font = fonts.note;
+    ctx.fillStyle = theme.ink;
+    ctx.fillText(text, x + w / 2, y + h / 2);
   }
   return labels;
 }

@@ -9,6 +9,7 @@ class.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -140,3 +141,84 @@ def test_the_derivation_lesson_walks_the_headings_in_order() -> None:
     first_xor = problems.index("xor")
     assert set(problems[:first_xor]) == {"simplest"} and set(problems[first_xor:]) == {"xor"}
     assert places[first_xor] == len(headings) - 1  # XOR and the stuck net: what the tool adds
+
+
+def test_the_chain_rule_steps_say_what_the_trace_holds() -> None:
+    """The signs and products the simplest case's steps name, against the engine's trace."""
+    combined = step("derivation", "Combined terms")
+    assert "e is negative and the gradient positive" in combined.text
+    trainer = Trainer(step_config(combined), combined.weights)
+    trace = trainer.step_pattern()
+    s, h, r, e = trace.s[0], trace.outputs[0][0], trace.r, trace.e
+    v, w = trace.weights_before[0][0][0], trace.weights_before[1][0][0]
+    assert r > trace.d and e < 0 and trace.gradient[1][0][0] > 0
+    # "∂l/∂w = −e · r(1 − r) · h": four links multiplied; "Making w smaller would lower l"
+    assert trace.gradient[1][0][0] == pytest.approx(e * -1 * r * (1 - r) * h, abs=1e-15)
+    smaller = Trainer(step_config(combined), [[[v]], [[w - 1e-3]]])
+    assert smaller.loss() < Trainer(step_config(combined), combined.weights).loss()
+    # "Six numbers, multiplied, give ∂l/∂v"
+    six = e * -1 * r * (1 - r) * w * h * (1 - h) * s
+    assert trace.gradient[0][0][0] == pytest.approx(six, abs=1e-15)
+    # "δ_o = −∂l/∂a = e · r(1 − r). With it, ∂l/∂w = −δ_o · h"
+    assert "δ_o = −∂l/∂a = e · r(1 − r)" in step("derivation", "The local gradient").text
+    delta_o = trace.delta[1][0]
+    assert delta_o == pytest.approx(e * r * (1 - r), abs=1e-15)
+    assert trace.gradient[1][0][0] == pytest.approx(-delta_o * h, abs=1e-15)
+    # "δ_h = δ_o · w · h(1 − h)" and "minus the δ of the neuron it feeds, times the input"
+    assert "δ_h = δ_o · w · h(1 − h)" in step("derivation", "Backpropagation").text
+    delta_h = trace.delta[0][0]
+    assert delta_h == pytest.approx(delta_o * w * h * (1 - h), abs=1e-15)
+    assert trace.gradient[0][0][0] == pytest.approx(-delta_h * s, abs=1e-15)
+    # "w(n+1) = w(n) + Δw, and v moves by Δv = η · δ_h · s, both from ... before"
+    eta = step_config(step("derivation", "Descend the gradient")).eta
+    (v1,), (w1,) = trainer.weights()[0][0], trainer.weights()[1][0]
+    assert w1 - w == pytest.approx(eta * delta_o * h, abs=1e-15)
+    assert v1 - v == pytest.approx(eta * delta_h * s, abs=1e-15)
+
+
+def test_the_stuck_nets_hidden_weights_barely_move() -> None:
+    """"δ_h and every Δv all but vanish, and the hidden weights barely move"."""
+    stuck = step("derivation", "Why XOR sometimes gets stuck")
+    assert "the hidden weights barely move" in stuck.text
+    fresh = Trainer(step_config(stuck), stuck.weights)
+    before = np.array(fresh.weights()[0])
+    fresh.run(1, remember=False)
+    first = np.abs(np.array(fresh.weights()[0]) - before).max()  # an epoch's move at the start
+    trainer = after(stuck)
+    before = np.array(trainer.weights()[0])
+    trainer.run(1, remember=False)
+    late = np.abs(np.array(trainer.weights()[0]) - before).max()
+    # a fifth of the first epoch's move at most, and under a thousandth of the weights' size
+    assert late < first / 5 and late < 1e-3 * np.abs(before).max(), (first, late)
+    trace = trainer.step_pattern()
+    assert max(abs(d) for d in trace.delta[0]) < 2e-3, trace.delta
+
+
+def test_the_small_step_and_the_wobble_of_momentum() -> None:
+    """"every Δw is tiny, and the error curve has hardly come down"; "The curve can wobble"."""
+    slow = step("momentum", "The step size η")
+    start = Trainer(step_config(slow), slow.weights).loss()
+    trainer = after(slow)
+    assert trainer.loss() > 0.95 * start  # hardly down after 1,500 epochs
+    trace = trainer.step_pattern()
+    changes = [abs(x) for layer in trace.learning for neuron in layer for x in neuron]
+    weights = [abs(x) for layer in trace.weights_before for neuron in layer for x in neuron]
+    assert max(changes) < 0.02 * max(weights), (max(changes), max(weights))
+    fast = step("momentum", "Momentum, all the way")
+    assert "The curve can wobble" in fast.text
+    trainer = Trainer(step_config(fast), fast.weights)
+    losses = [trainer.loss()]
+    for _ in range(fast.advance.epochs):
+        trainer.run(1, remember=False)
+        losses.append(trainer.loss())
+    assert any(b > a for a, b in pairwise(losses))  # it goes up somewhere
+
+
+def test_xor_learned_puts_the_odd_patterns_on_one_side() -> None:
+    """"all four ✓ ... puts (0,1) and (1,0) on one side, (0,0) and (1,1) on the other"."""
+    learns = after(step("derivation", "XOR learns"))
+    assert learns.all_close()
+    r = learns.responses()
+    odd = [r[k] for k, p in enumerate(learns.patterns) if p[0] != p[1]]
+    even = [r[k] for k, p in enumerate(learns.patterns) if p[0] == p[1]]
+    assert min(odd) > 0.5 > max(even), r
