@@ -11,7 +11,13 @@
 //   node bench/clients.mjs sweeptime URL JSON           time each sweep of JSON (a list of
 //                                                       `sweep` payloads) on its own
 //
+//   run and room take NET, a JSON `configure` payload for every running session (default
+//   {"hidden": [1]}: a 2-1-1 net never learns XOR, so its run goes on), and LEVEL, the speed.
+//   Frames are MessagePack blobs, decoded as the page does; each client counts the bytes
+//   its TCP socket read (everything the server sent it, WebSocket framing and pings included).
+//
 // Prints one JSON object on stdout.
+import { decode } from "@msgpack/msgpack";
 import { io } from "socket.io-client";
 
 const [mode, url, a, b, c] = process.argv.slice(2);
@@ -34,6 +40,25 @@ function connect(auth, setup = () => {}) {
 const call = (socket, event, data = {}) =>
   socket.timeout(20000).emitWithAck(event, data);
 
+const NET = JSON.parse(process.env.NET ?? '{"hidden": [1]}');
+
+/** Bytes the client's TCP socket has read so far (the WebSocket under socket.io-client). */
+function bytesRead(socket) {
+  const ws = socket.io.engine?.transport?.ws;
+  return (ws?._socket ?? ws?.socket)?.bytesRead ?? 0;
+}
+
+/** A frame handler's state: frames, their blob sizes, and a mark of the socket's bytes. */
+function counter() {
+  return { frames: 0, sizes: [], mark: 0 };
+}
+
+function count(state, blob) {
+  state.frames += 1;
+  if (state.sizes.length < 20000) state.sizes.push(blob.byteLength);
+  return decode(blob);
+}
+
 function percentile(sorted, q) {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN;
 }
@@ -41,32 +66,37 @@ function percentile(sorted, q) {
 async function runMode(n, seconds) {
   const clients = [];
   for (let i = 0; i < n; i++) {
-    const state = { frames: 0 };
+    const state = counter();
     state.socket = await connect({ session: null }, (socket) => {
-      socket.on("frame", (frame, ack) => { state.frames += 1; if (ack) ack(); });
+      socket.on("frame", (blob, ack) => { state.last = count(state, blob); if (ack) ack(); });
     });
     clients.push(state);
   }
   for (const { socket } of clients) {
-    await call(socket, "configure", { hidden: [1] }); // 2-1-1 never learns XOR: runs on
+    const answer = await call(socket, "configure", NET);
+    if (!answer.ok) throw new Error(`configure refused: ${answer.error}`);
     await call(socket, "speed", { level: Number(process.env.LEVEL ?? 8) });
   }
   await Promise.all(clients.map(({ socket }) => call(socket, "run")));
   await sleep(1000);
   const before = clients.map((s) => s.frames);
+  clients.forEach((s) => { s.mark = bytesRead(s.socket); s.sizes = []; });
   const t0 = now();
   await sleep(seconds * 1000);
   const elapsed = (now() - t0) / 1000;
   const rates = clients.map((s, i) => (s.frames - before[i]) / elapsed);
+  const kbps = clients.map((s) => (bytesRead(s.socket) - s.mark) / 1000 / elapsed);
+  const running = clients.filter((s) => s.last?.running).length;
   await Promise.all(clients.map(({ socket }) => call(socket, "pause")));
   clients.forEach(({ socket }) => socket.close());
-  return { rates };
+  return { rates, kbps, sizes: clients.flatMap((s) => s.sizes), running };
 }
 
 async function latencyMode(count) {
   let waiting = null;
-  const socket = await connect({ session: null }, (s) => s.on("frame", (frame, ack) => {
+  const socket = await connect({ session: null }, (s) => s.on("frame", (blob, ack) => {
     if (ack) ack();
+    const frame = decode(blob);
     if (waiting && frame.step === waiting.step) { waiting.resolve(); waiting = null; }
   }));
   await call(socket, "speed", { level: 0 });
@@ -93,14 +123,14 @@ function stall(socket) {
 
 async function roomMode(n, seconds, steps, stalled = 0) {
   const presenter = await connect({ session: null },
-    (s) => s.on("frame", (frame, ack) => { if (ack) ack(); }));
-  await call(presenter, "configure", { hidden: [1] });
+    (s) => s.on("frame", (blob, ack) => { if (ack) ack(); }));
+  await call(presenter, "configure", NET);
   const room = await call(presenter, "room_open");
   const students = [];
   for (let i = 0; i < n; i++) {
-    const state = { frames: 0, step: -1, waiters: [] };
-    state.socket = await connect({ room: room.code }, (socket) => socket.on("room_frame", (frame) => {
-      state.frames += 1;
+    const state = { ...counter(), step: -1, waiters: [] };
+    state.socket = await connect({ room: room.code }, (socket) => socket.on("room_frame", (blob) => {
+      const frame = count(state, blob);
       state.step = frame.step;
       state.waiters = state.waiters.filter((w) => (frame.step >= w.step ? (w.resolve(), false) : true));
     }));
@@ -134,22 +164,25 @@ async function roomMode(n, seconds, steps, stalled = 0) {
   await call(presenter, "run");
   await sleep(1000);
   const before = students.map((s) => s.frames);
+  students.forEach((s) => { s.mark = bytesRead(s.socket); s.sizes = []; });
   const t0 = now();
   await sleep(seconds * 1000);
   const elapsed = (now() - t0) / 1000;
   const rates = students.map((s, i) => (s.frames - before[i]) / elapsed);
+  const kbps = students.map((s) => (bytesRead(s.socket) - s.mark) / 1000 / elapsed);
   await call(presenter, "pause");
   students.forEach(({ socket }) => socket.close());
   stalledSockets.forEach((socket) => socket.close());
   presenter.close();
-  return { code: room.code, latencies, rates };
+  return { code: room.code, latencies, rates, kbps, sizes: students.flatMap((s) => s.sizes) };
 }
 
 // A session that runs sweeps: resolves `until(state)` when a frame shows the sweep in it.
 async function sweeper() {
   const me = { view: null, waiters: [], bytes: 0 };
-  me.socket = await connect({ session: null }, (socket) => socket.on("frame", (frame, ack) => {
+  me.socket = await connect({ session: null }, (socket) => socket.on("frame", (blob, ack) => {
     if (ack) ack();
+    const frame = decode(blob);
     if (!frame.sweep) return;
     me.view = frame.sweep;
     me.bytes = Math.max(me.bytes, JSON.stringify(frame.sweep).length);
@@ -166,9 +199,9 @@ async function startRunning(n) {
   for (let i = 0; i < n; i++) {
     const state = { frames: 0 };
     state.socket = await connect({ session: null }, (socket) => {
-      socket.on("frame", (frame, ack) => { state.frames += 1; if (ack) ack(); });
+      socket.on("frame", (blob, ack) => { state.frames += 1; if (ack) ack(); });
     });
-    await call(state.socket, "configure", { hidden: [1] });
+    await call(state.socket, "configure", NET);
     await call(state.socket, "speed", { level: Number(process.env.LEVEL ?? 8) });
     clients.push(state);
   }

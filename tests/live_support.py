@@ -23,6 +23,7 @@ import socketio
 from werkzeug.serving import make_server
 
 from app.sessions.history import rebucket
+from app.web.wire import read_frame
 
 #: Seconds a test waits for an event on an idle machine; `deadline` scales it.
 BASE_WAIT = 15.0
@@ -230,7 +231,8 @@ class LiveClient:
             self.events.append((name, data))
             self.cond.notify_all()
 
-    def _on_frame(self, frame: dict[str, Any]) -> None:
+    def _on_frame(self, blob: bytes) -> None:
+        frame = read_frame(blob)  # frames are MessagePack blobs (app/web/wire.py)
         with self.cond:
             self.series[:] = apply_history(self.series, frame["history"])
             if frame["marks"] is not None:
@@ -303,7 +305,8 @@ class Student:
             self.events.append((name, data))
             self.cond.notify_all()
 
-    def _on_frame(self, frame: dict[str, Any]) -> None:
+    def _on_frame(self, blob: bytes) -> None:
+        frame = read_frame(blob)  # room frames are MessagePack blobs too
         with self.cond:
             self.series[:] = apply_history(self.series, frame["history"])
             self.frames.append(frame)

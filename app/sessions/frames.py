@@ -5,36 +5,22 @@ for the decision surface and the sweep's results); the web layer's wire module
 turns that into JSON text, the arrays as base64. A `Delivery` remembers what
 this client already has, so the error history goes out as the points added since
 its last frame, the marks and the seed sweep's view only when they changed, and
-the surface only when the network changed.
+the surface only when its picture changed (`surface.py`: 8-bit levels, paced while running).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-
-import numpy as np
 
 from app.engine import PHASES, PatternTrace
 
 from .history import LossHistory
+from .surface import SurfaceDue
 
 if TYPE_CHECKING:
     from .session import Session
-
-#: Grid points per side of the decision surface.
-SURFACE_RESOLUTION = 25
-
-
-def surface_grid(resolution: int = SURFACE_RESOLUTION) -> np.ndarray:
-    """The grid's inputs, row-major with s1 as the row: point j*G + i is (i/(G-1), j/(G-1))."""
-    axis = np.linspace(0.0, 1.0, resolution)
-    s0, s1 = np.meshgrid(axis, axis)  # s0 varies along a row, s1 from row to row
-    return np.ascontiguousarray(np.column_stack([s0.ravel(), s1.ravel()]))
-
-
-_GRID = surface_grid()
-
 
 @dataclass
 class Delivery:
@@ -46,7 +32,7 @@ class Delivery:
     history_width: int = 1
     history_last_epoch: int = -1
     marks_revision: int = -1
-    network_key: Any = None
+    surface: SurfaceDue = field(default_factory=SurfaceDue)
     sweep_key: str | None = "unsent"  # the first frame always says: a sweep's view or "none"
 
 
@@ -83,42 +69,6 @@ def current_trace(session: Session) -> tuple[PatternTrace | None, str | None]:
     return trace, trace.phase
 
 
-def surface(session: Session) -> dict[str, Any]:
-    """The response and every hidden neuron's output over the grid, as float32 arrays.
-
-    A two-input net's over the unit square (`kind: "grid"`); a one-input net's (the
-    simplest case) as curves r(s) and h(s) over a range that includes its s
-    (`kind: "curve"`, `curve_inputs`).
-    """
-    trainer = session.trainer
-    inputs = trainer.shape.sizes[0]
-    if inputs == 1:
-        grid = curve_inputs(float(trainer.patterns[0, 0]))
-        head = {"kind": "curve", "points": len(grid), "range": [grid[0, 0], grid[-1, 0]]}
-    else:
-        grid = _GRID
-        head = {"kind": "grid", "resolution": SURFACE_RESOLUTION}
-    out = trainer.outputs_over(grid)
-    hidden_count = sum(trainer.shape.hidden)
-    return {
-        **head,
-        "encoding": "base64-float32le",  # what the wire format makes of float32 arrays
-        "output": out[:, -1].astype(np.float32),
-        "hidden": [out[:, inputs + k].astype(np.float32) for k in range(hidden_count)],
-    }
-
-
-#: Points of a one-input net's curves r(s), h(s).
-CURVE_POINTS = 101
-
-
-def curve_inputs(s: float, points: int = CURVE_POINTS) -> np.ndarray:
-    """Signals from -half to half (a column), half = the whole number at least |s| + 1 and
-    at least 2: the pattern's s is inside with room on both sides, 0 in the middle."""
-    half = max(2.0, float(np.ceil(abs(s) + 1.0)))
-    return np.linspace(-half, half, points).reshape(points, 1)
-
-
 def history_part(history: LossHistory, delivery: Delivery) -> dict[str, Any]:
     """The error curve for a client that has had `delivery` (updated): what it lacks."""
     if delivery.history_generation != history.generation or delivery.history_count == 0:
@@ -134,8 +84,11 @@ def history_part(history: LossHistory, delivery: Delivery) -> dict[str, Any]:
     return {"reset": reset, "start": start, "width": history.width, "points": points}
 
 
-def build_frame(session: Session, delivery: Delivery) -> dict[str, Any]:
-    """The frame for a client that has had `delivery`; updates `delivery`. Hold session.lock."""
+def build_frame(session: Session, delivery: Delivery, now: float | None = None) -> dict[str, Any]:
+    """The frame for a client that has had `delivery`; updates `delivery`. Hold session.lock.
+
+    `now` (time.monotonic() by default) paces the surface while running (`surface.py`).
+    """
     trainer = session.trainer
     history = session.history
     delivery.seq += 1
@@ -146,11 +99,8 @@ def build_frame(session: Session, delivery: Delivery) -> dict[str, Any]:
         marks = [dict(m) for m in session.marks]
         delivery.marks_revision = session.marks_revision
 
-    network = None
-    key = (trainer.config, trainer.w.tobytes())
-    if key != delivery.network_key:
-        network = surface(session)
-        delivery.network_key = key
+    network = delivery.surface.next(trainer, session.running,
+                                    time.monotonic() if now is None else now)
 
     sweep = None
     job = session.sweep

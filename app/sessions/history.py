@@ -20,8 +20,14 @@ from typing import Any
 
 import numpy as np
 
-#: Most points kept; at least half of it once the run has that many epochs.
-CAPACITY = 4096
+#: Most points kept; at least half of it once the run has that many epochs. The curve is
+#: drawn in a few hundred to ~1,500 pixels: 1,024 to 2,048 points are more than it can
+#: show, and every new point travels to every tab and student (issue 16: 4,096 put the
+#: curve at half a running tab's bytes in a run's first seconds).
+CAPACITY = 2048
+#: Most points an imported history may hold (exports written when CAPACITY was 4,096);
+#: it is merged down to CAPACITY on import, as a long run's own history would be.
+IMPORT_CAPACITY = 4096
 
 
 def rebucket(points: list[list[float]], width: int) -> list[list[float]]:
@@ -160,8 +166,10 @@ class LossHistory:
         return {"width": self.width, "points": self.points}
 
     @classmethod
-    def from_dict(cls, data: Any, capacity: int = CAPACITY) -> LossHistory:
-        """A history from `to_dict()` output; raise ValueError naming the bad field."""
+    def from_dict(cls, data: Any, capacity: int = CAPACITY,
+                  most: int = IMPORT_CAPACITY) -> LossHistory:
+        """A history from `to_dict()` output (at most `most` points, merged down to `capacity`
+        like a run's own); raise ValueError naming the bad field."""
         if not isinstance(data, dict):
             raise ValueError("history: need an object {width, points}")
         width = data.get("width")
@@ -169,9 +177,10 @@ class LossHistory:
                 or width & (width - 1):
             raise ValueError(f"history.width: need a power of 2, got {width!r}")
         points = data.get("points")
-        if not isinstance(points, list) or len(points) > capacity:
-            raise ValueError(f"history.points: need a list of at most {capacity} points")
-        history = cls(capacity)
+        most = max(most, capacity)
+        if not isinstance(points, list) or len(points) > most:
+            raise ValueError(f"history.points: need a list of at most {most} points")
+        history = cls(max(capacity, len(points) + len(points) % 2))
         history.width = width
         previous = -1
         for i, point in enumerate(points):
@@ -188,4 +197,7 @@ class LossHistory:
             history._epochs[i] = int(point[0])
             history._losses[i] = (float(point[1]), float(point[2]), float(point[3]))
         history._n = len(points)
+        if history.capacity > capacity:  # an older, longer export: merge like a long run
+            history.capacity = capacity
+            history._merge()
         return history

@@ -28,7 +28,7 @@ from app.sessions import Session, SessionRegistry
 from app.sessions.schema import CommandError
 
 from .extensions import socketio
-from .wire import jsonable
+from .wire import jsonable, room_frame_bytes
 
 log = logging.getLogger(__name__)
 
@@ -253,7 +253,8 @@ class Classroom:
 
 def _send(payload: dict[str, Any], sids: list[str]) -> None:
     # one encoding for the whole group; local delivery only (each process fans out its own)
-    socketio.emit("room_frame", payload, to=sids, namespace="/", ignore_queue=True)
+    socketio.emit("room_frame", room_frame_bytes(payload), to=sids, namespace="/",
+                  ignore_queue=True)
 
 
 def _send_meta(payload: dict[str, Any], sids: list[str]) -> None:

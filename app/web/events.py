@@ -26,7 +26,7 @@ from . import lessons, rooms
 from .extensions import socketio
 from .payloads import EVENTS, Auth
 from .transport import wants_ack
-from .wire import jsonable
+from .wire import frame_bytes, jsonable
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def on_connect(auth: Any = None) -> None:
 
     def send(frame: dict[str, Any], callback: Callable[..., None]) -> None:
         # the connection is local: no need to go through a message queue, if any
-        server.emit("frame", jsonable(frame), to=sid, namespace="/", callback=callback,
+        server.emit("frame", frame_bytes(frame), to=sid, namespace="/", callback=callback,
                     ignore_queue=True)
 
     stream = FrameStream(session, send, socketio.start_background_task,

@@ -1,12 +1,12 @@
 """Three seams in python-socketio's server that the protocol needs.
 
-1. Text packets. Everything this server sends is JSON text (arrays travel as
-   base64, `wire.py`), but python-socketio walks every outgoing payload looking
-   for bytes to send as attachments: with 50 clients running, that walk and its
-   packet were a fifth of the server's busy time (py-spy), and frames dropped
-   below 20 a second. `TextPacket` skips it (incoming packets decode as before).
-   Every packet is then one engine.io message, put on the client's queue whole,
-   so sends to one client from several threads cannot interleave.
+1. Binary only at the top. Frames travel as one MessagePack blob (`wire.py`), an
+   event's whole argument; everything else is JSON text. python-socketio would walk
+   every outgoing payload looking for bytes to send as attachments: with 50 clients
+   running, that walk and its packet were a fifth of the server's busy time
+   (py-spy). `TextPacket` looks only at the event's arguments themselves, so a frame
+   is a binary event with one attachment and anything else a text packet, never
+   walked (incoming packets decode as before).
 2. Whether the client asked for an acknowledgement. Failed commands are answered
    through the ack when there is one, else with an `error` event; the handler
    cannot see the ack id, so it is recorded per handler thread. This wraps
@@ -31,9 +31,14 @@ from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
 
 
 class TextPacket(socketio.packet.Packet):
-    """A Socket.IO packet that never looks for binary attachments: we send JSON text only."""
+    """A Socket.IO packet that looks for binary only among its arguments, not inside them."""
 
-    uses_binary_events = False
+    @classmethod
+    def data_is_binary(cls, data: Any) -> bool:
+        """True when the payload, or one of its top-level items, is bytes (a frame's blob)."""
+        if isinstance(data, bytes | bytearray):
+            return True
+        return isinstance(data, list) and any(isinstance(x, bytes | bytearray) for x in data)
 
 
 _ack_state = threading.local()

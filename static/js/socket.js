@@ -4,6 +4,8 @@
 // As a student following a room, the tab presents the room's code and its viewer id instead,
 // and receives `room_frame`s (no ack: the server skips a student whose connection is behind).
 
+import { decodeFrame } from "./binary.js";
+
 export const SESSION_KEY = "backprop-xor-session";
 export const VIEWER_KEY = "backprop-xor-viewer";
 const COMMAND_TIMEOUT_MS = 10000;
@@ -48,8 +50,8 @@ export function connect(io, handlers, storage = globalThis.sessionStorage, mode 
     storage?.setItem(SESSION_KEY, hello.session);
     handlers.hello?.(hello);
   });
-  socket.on("frame", (frame, ack) => {
-    handlers.frame?.(frame);
+  socket.on("frame", (blob, ack) => {
+    handlers.frame?.(decodeFrame(blob)); // a MessagePack blob (binary.js)
     if (typeof ack === "function") ack();
   });
   socket.on("room_hello", (hello) => {
@@ -59,7 +61,7 @@ export function connect(io, handlers, storage = globalThis.sessionStorage, mode 
   });
   // {up, message}: the link between server processes was lost (the room goes on here) or is back
   socket.on("room_link", (link) => handlers.roomLink?.(link));
-  socket.on("room_frame", (frame) => handlers.frame?.(frame));
+  socket.on("room_frame", (blob) => handlers.frame?.(decodeFrame(blob)));
   socket.on("room_status", (status, ack) => {
     handlers.roomStatus?.(status);
     if (typeof ack === "function") ack(); // the room shows the presenter online while we answer

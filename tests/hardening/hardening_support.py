@@ -12,6 +12,8 @@ import socketio
 from live_support import BASE_WAIT, WAIT, _in_order, close_client, deadline, eventually, free_port
 from process_support import CLI, ROOT, ServerProcess
 
+from app.web.wire import read_frame
+
 __all__ = ["CLI", "ROOT", "WAIT", "EventClient", "ServerProcess", "close_client", "eventually",
            "free_port", "threads_and_rss"]
 
@@ -44,12 +46,15 @@ class EventClient:
                              headers=headers or {})
 
     def _record(self, event: str, *args: Any) -> None:
+        data = args[0] if args else None
+        if event == "room_frame" and isinstance(data, bytes):
+            data = read_frame(data)  # frames are MessagePack blobs (app/web/wire.py)
         with self.cond:
-            self.events.append((event, args[0] if args else None))
+            self.events.append((event, data))
             self.cond.notify_all()
 
-    def _frame(self, frame: Any) -> str:
-        self._record("frame", frame)
+    def _frame(self, blob: bytes) -> str:
+        self._record("frame", read_frame(blob))  # a MessagePack blob (app/web/wire.py)
         return "ok"  # the ack
 
     def wait_event(self, name: str, timeout: float = BASE_WAIT) -> Any:

@@ -24,6 +24,8 @@ import socketio
 from live_support import WAIT, LiveClient, Student, close_client, deadline, eventually
 from process_support import Nginx, RedisServer, ServerProcess
 
+from app.web.wire import read_frame
+
 pytestmark = pytest.mark.slow  # nginx, Redis and server processes
 
 #: How long Redis stays dead (the issue's replay: 5 s; REDIS_OUTAGE=60 replays the longest
@@ -120,7 +122,7 @@ def student_from(address: str, url: str, code: str) -> tuple[socketio.Client, li
                                     source_address=(address, 0))
     frames: list[dict] = []
     sio = socketio.Client(reconnection=False, websocket_extra_options={"socket": sock})
-    sio.on("room_frame", frames.append)
+    sio.on("room_frame", lambda blob: frames.append(read_frame(blob)))
     sio.connect(url, transports=["websocket"], auth={"room": code}, wait_timeout=WAIT)
     return sio, frames
 

@@ -31,10 +31,13 @@ def test_the_simplest_net_is_drawn_as_curves_over_a_range_holding_s(s: float) ->
     h0 = 1 / (1 + np.exp(-(v0 * signals)))
     h1 = 1 / (1 + np.exp(-(v1 * signals)))
     r = 1 / (1 + np.exp(-(w0 * h0 + w1 * h1)))
-    assert surface["output"].dtype == np.float32 and len(surface["output"]) == 101
-    np.testing.assert_allclose(surface["output"], r, rtol=1e-6)
-    np.testing.assert_allclose(surface["hidden"][0], h0, rtol=1e-6)
-    np.testing.assert_allclose(surface["hidden"][1], h1, rtol=1e-6)
+    # a curve goes at 16 bits: level q stands for lo + q (hi - lo) / 65535, within half a level
+    assert surface["encoding"] == "u16le" and surface["levels"] == 65536
+    assert (surface["lo"], surface["hi"]) == (0.0, 1.0) and len(surface["output"]) == 101
+    for levels, exact in ((surface["output"], r), (surface["hidden"][0], h0),
+                          (surface["hidden"][1], h1)):
+        assert levels.dtype == np.dtype("<u2")
+        assert np.all(np.abs(levels / 65535 - exact) <= 0.5 / 65535 + 1e-9)
 
 
 def test_a_two_input_net_keeps_the_grid() -> None:

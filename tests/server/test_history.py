@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from app.sessions import LossHistory
@@ -110,3 +111,23 @@ def test_round_trip_and_bad_input() -> None:
         LossHistory.from_dict({"width": 3, "points": []})
     with pytest.raises(ValueError, match=r"^history\.points"):
         LossHistory.from_dict({"width": 1, "points": [[0, 1.0, 0.5, 0.7]]})
+
+
+def test_an_older_export_of_4096_points_imports_merged_down_like_a_long_run() -> None:
+    from app.sessions.history import CAPACITY, IMPORT_CAPACITY, LossHistory
+
+    rng = np.random.default_rng(3)
+    losses = rng.uniform(0.01, 0.3, IMPORT_CAPACITY)
+    points = [[i, v, v, v] for i, v in enumerate(losses.tolist())]
+    history = LossHistory.from_dict({"width": 1, "points": points})
+    assert CAPACITY // 2 <= len(history) <= CAPACITY and history.width == 2
+    merged = history.points
+    assert merged[-1][0] == IMPORT_CAPACITY - 1 and merged[-1][3] == losses[-1]  # the last one
+    assert min(p[1] for p in merged) == losses.min() and max(p[2] for p in merged) == losses.max()
+    # the same run recorded live would have the very same buckets
+    live = LossHistory()
+    for i, v in enumerate(losses.tolist()):
+        live.add(i, v)
+    assert live.points == merged
+    with pytest.raises(ValueError, match=r"history\.points: need a list of at most 4096"):
+        LossHistory.from_dict({"width": 1, "points": [*points, [IMPORT_CAPACITY, 0.1, 0.1, 0.1]]})

@@ -20,6 +20,8 @@ import pytest
 import socketio
 from live_support import WAIT, LiveClient, _in_order, close_client, eventually, free_port
 
+from app.web.wire import read_frame
+
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow  # a redis-server and two server processes
@@ -85,9 +87,9 @@ def test_students_on_another_process_follow_the_room(redis_url: str, tmp_path: P
         seen = presenter.cond  # any condition will do to wait on the student's frames
         hello: list[dict] = []
 
-        def on_frame(frame: dict) -> None:
+        def on_frame(blob: bytes) -> None:
             with seen:
-                frames.append(frame)
+                frames.append(read_frame(blob))
                 seen.notify_all()
 
         student.on("room_frame", on_frame)

@@ -1,0 +1,77 @@
+"""The decision surface drawn from its 8-bit levels looks the same as drawn from the engine's
+exact outputs: the page's canvases compared pixel by pixel, at a fixed epoch, in Chromium."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from app.engine import Trainer, TrainingConfig
+from app.sessions import surface_grid
+
+#: Every canvas pixel's RGBA, main surface and the hidden neurons' small ones.
+PIXELS = """() => {
+  const read = (c) => {  // through a copy made for reading back (no warning about readbacks)
+    const copy = document.createElement("canvas");
+    Object.assign(copy, { width: c.width, height: c.height });
+    const ctx = copy.getContext("2d", { willReadFrequently: true });
+    ctx.drawImage(c, 0, 0);
+    return Array.from(ctx.getImageData(0, 0, c.width, c.height).data);
+  };
+  const main = document.querySelector("#surface-canvas");
+  return [read(main), ...[...document.querySelectorAll("#hidden-surfaces canvas")].map(read)];
+}"""
+
+#: Swap in exact outputs for the decoded levels and redraw (as a frame's surface would).
+EXACT = """([output, hidden]) => {
+  const { state, scheduler } = globalThis.backpropXor;
+  state.surface = { ...state.surface, output: Float32Array.from(output),
+                    hidden: hidden.map((h) => Float32Array.from(h)) };
+  state.frameVersion += 1;
+  scheduler.mark("surface");
+}"""
+
+
+def exact_outputs(epochs: int) -> tuple[list[float], list[list[float]]]:
+    """The engine's response and hidden outputs over the grid after `epochs`, as float32."""
+    trainer = Trainer(TrainingConfig())
+    trainer.run(epochs)
+    out = trainer.outputs_over(surface_grid()).astype(np.float32)
+    return out[:, -1].tolist(), [out[:, 2 + k].tolist() for k in range(2)]
+
+
+def test_the_surface_from_levels_matches_the_exact_one_pixel_for_pixel(open_page: Any) -> None:
+    page = open_page()
+    # a surface with something on it: seed 1's net trained until it converged (the run stops)
+    page.evaluate("async () => { const c = globalThis.backpropXor.client;"
+                  " await c.command('speed', {level: 8}); await c.command('run'); }")
+    page.wait_for_function("() => { const f = globalThis.backpropXor.state.frame;"
+                           " return f?.status === 'converged' && !f.running; }")
+    epochs = page.evaluate("() => globalThis.backpropXor.state.frame.epoch")
+    page.wait_for_function("() => globalThis.backpropXor.scheduler.idle")
+    page.wait_for_timeout(300)  # the surfaces repaint at most every 100 ms: let the last one land
+    page.wait_for_function("() => globalThis.backpropXor.scheduler.idle")
+    shots = Path(os.environ.get("SURFACE_SHOTS", "/tmp"))
+    page.locator("#surface-canvas").screenshot(path=str(shots / "surface-levels.png"))
+    from_levels = page.evaluate(PIXELS)
+
+    page.evaluate(EXACT, list(exact_outputs(epochs)))
+    page.wait_for_timeout(300)
+    page.wait_for_function("() => globalThis.backpropXor.scheduler.idle")
+    page.locator("#surface-canvas").screenshot(path=str(shots / "surface-exact.png"))
+    from_exact = page.evaluate(PIXELS)
+
+    assert len(from_levels) == len(from_exact) == 3  # r and two hidden neurons
+    for levels, exact in zip(from_levels, from_exact, strict=True):
+        a, b = np.array(levels, dtype=int), np.array(exact, dtype=int)
+        assert a.shape == b.shape and a.size > 1000
+        diff = np.abs(a - b)
+        # half a level is 1/510 of the range: at most one step of a colour channel
+        assert diff.max() <= 1, f"{diff.max()} apart"
+        assert np.count_nonzero(diff) <= 0.05 * a.size
+        differ = np.count_nonzero(diff.reshape(-1, 4).any(1))
+        print(f"epoch {epochs}: canvas of {a.size // 4} pixels: {differ} differ, "
+              f"by at most {diff.max()}")
