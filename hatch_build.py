@@ -18,7 +18,7 @@ from pathlib import Path
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 #: Files the page imports from static/vendor/ (see tools/vendor.mjs).
-REQUIRED = ("socket.io.esm.min.js",)
+REQUIRED = ("socket.io.esm.min.js", "msgpack.esm.js")
 
 
 def bundle_is_fresh(root: Path) -> bool:
@@ -57,7 +57,9 @@ class VendorHook(BuildHookInterface):
                 "run `npm ci && npm run build` in the checkout (or install Node.js) before "
                 "building the wheel"
             )
-        if not (root / "node_modules" / "esbuild").is_dir():
+        installed = root / "node_modules" / ".package-lock.json"  # npm's record of the install
+        if not installed.is_file() or \
+                (root / "package-lock.json").stat().st_mtime > installed.stat().st_mtime:
             subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
                            cwd=root, check=True)
         subprocess.run([npm, "run", "--silent", "build", "--", "--quiet"], cwd=root, check=True)
