@@ -16,7 +16,7 @@ from app.engine import SETTINGS
 from app.engine.config import MAX_SEED
 from app.engine.network import MAX_HIDDEN_LAYERS, MAX_NEURONS
 
-from .history import CAPACITY
+from .history import IMPORT_CAPACITY
 from .schema import Finite, Strict, whole
 from .speeds import SPEEDS
 
@@ -120,7 +120,7 @@ class History(Strict):
     """The error curve: buckets of `width` epochs, each [last epoch, min, max, last]."""
 
     width: Annotated[whole(1, 2**62), AfterValidator(_power_of_two)]
-    points: Annotated[list[Point], Field(max_length=CAPACITY)]
+    points: Annotated[list[Point], Field(max_length=IMPORT_CAPACITY)]  # older exports: 4,096
 
 
 class Mark(Strict):

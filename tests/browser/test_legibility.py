@@ -224,7 +224,7 @@ def test_a_crowded_phone_net_counts_its_hidden_values_and_a_tap_shows_one(open_p
     page = open_page("?seed=1&hidden=4", **PHONE)
     page.add_init_script(HOOK_TEXT)
     page.reload()
-    page.wait_for_function("() => globalThis.backpropXor.view.layout?.sizes.join() === '2,4,1'")
+    page.wait_for_function("() => globalThis.backpropXor?.view.layout?.sizes.join() === '2,4,1'")
     page.get_by_label("Numbers").check()
     page.wait_for_function(IDLE)
     redraw_all(page)

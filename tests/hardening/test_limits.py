@@ -19,6 +19,7 @@ from app.engine import Trainer, TrainingConfig
 from app.engine.trainer import UNDO_DEPTH
 from app.rooms.room import MAX_POLLS
 from app.sessions import CAPACITY, EXPORT_FORMAT
+from app.sessions.history import IMPORT_CAPACITY
 from app.sessions.session import MAX_MARKS
 from app.web import socketio
 from app.web.limits import MAX_MESSAGE_BYTES, TokenBucket
@@ -32,7 +33,7 @@ def worst_case_state() -> dict[str, Any]:
     state.update(format=EXPORT_FORMAT, seed=2**32 - 1, speed=0, epoch=10**15 - 1)
     long = 1.2345678901234567e-300  # losses are >= 0 (l = ½e²)
     state["history"] = {"width": 2**40, "points": [
-        [10**15 - 4096 + i, long, long, long] for i in range(CAPACITY)]}
+        [10**15 - 4096 + i, long, long, long] for i in range(IMPORT_CAPACITY)]}  # the most taken
     changed = {"problem": "xnor", "hidden": [8, 8, 8], "activation": "tanh",
                "eta": 1.2345678901234567e-05, "alpha": 0.12345678901234567, "mode": "batch",
                "init_range": 1.2345678901234567, "seed": 2**32 - 1, "sampling": "random"}

@@ -140,7 +140,8 @@ def test_run_pause_and_speed(live) -> None:
     series = client.series
     assert series[-1][0] == paused["epoch"] > 100_000
     assert CAPACITY // 2 <= len(series) <= CAPACITY
-    assert series[0][0] < series[1][0] < series[-1][0] / 1000
+    # at least CAPACITY / 2 buckets over the run: the second ends within 4/CAPACITY of it
+    assert series[0][0] < series[1][0] < series[-1][0] * 4 / CAPACITY
     assert all(p[1] <= p[3] <= p[2] for p in series)
     # back after a fast stretch returns to where it started... one stretch at a time
     seq = client.last_seq
