@@ -12,10 +12,11 @@
    cannot see the ack id, so it is recorded per handler thread. This wraps
    `Server._handle_event_internal`, whose signature has held across
    python-socketio 5.x; `tests/server` fails if it changes.
-3. A WebSocket whose close never raises. engine.io's writer thread closes the
-   WebSocket when it ends; if the connection died meanwhile (a client gone, or one
-   closed for flow control, `flow.py`), simple-websocket's close raises OSError in
-   that thread, unhandled: a traceback on stderr for an ordinary disconnect.
+3. A WebSocket whose close never raises, and which drops empty messages. engine.io's
+   writer thread closes the WebSocket when it ends; if the connection died meanwhile
+   (a client gone, or one closed for flow control, `flow.py`), simple-websocket's close
+   raises OSError in that thread, unhandled: a traceback on stderr for an ordinary
+   disconnect. An empty message raised out of the connection's handler (below).
 """
 
 from __future__ import annotations
@@ -45,7 +46,18 @@ _ack_state = threading.local()
 
 
 class QuietWebSocket(SimpleWebSocketWSGI):
-    """engine.io's simple-websocket adapter, except that closing a dead connection is quiet."""
+    """engine.io's simple-websocket adapter, except that closing a dead connection is quiet
+    and an empty message is dropped: engine.io decodes each message outside any guard, and
+    an empty one (no packet type at all, so nothing to answer) raised out of the connection's
+    handler, a 500 and a traceback per message (found by tests/hardening's raw-frame fuzzer).
+    """
+
+    def wait(self) -> Any:
+        """The next non-empty message (None once the connection closed)."""
+        while True:
+            message = super().wait()
+            if message is None or len(message) > 0:
+                return message
 
     def close(self) -> None:
         """Close if still open; a connection that died meanwhile is simply closed."""
