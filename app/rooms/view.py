@@ -1,7 +1,9 @@
 """What one student receives: the room's snapshot, cut to what that student lacks.
 
 Students that have the same part of the curve get the same message, so a fan-out
-encodes one message per group of students, not one per student.
+encodes one message per group of students, not one per student. The decision surface goes
+to a student only when the room's picture changed since the one they have (it is about
+twice the size of the rest of a frame).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from app.sessions.history import rebucket
 @dataclass(frozen=True)
 class Have:
     """What a student already has: which curve (generation), how many points, which marks,
-    which view of the seed sweep."""
+    which view of the seed sweep, which decision surface."""
 
     generation: int = -1
     count: int = 0
@@ -24,6 +26,7 @@ class Have:
     width: int = 1
     last_epoch: int = -1
     sweep_key: str | None = None
+    surface_key: int = -1
 
 
 def merge(whole: dict[str, Any] | None, change: dict[str, Any]) -> dict[str, Any] | None:
@@ -47,17 +50,20 @@ def merge(whole: dict[str, Any] | None, change: dict[str, Any]) -> dict[str, Any
             return None
         points = before[: history["start"]] + history["points"]
     frame = dict(change["frame"])
+    surface_key = whole.get("surface_key", 0) if whole is not None else 0
     if frame.get("surface") is None:
         if whole is None:
             return None
         frame["surface"] = whole["frame"]["surface"]
+    else:
+        surface_key += 1  # a new picture: students who have the last one get this one
     marks = change["marks"]
     if marks is None:
         marks = whole["marks"] if whole is not None else []
     sweep = change.get("sweep")
     if sweep is None and whole is not None:
         sweep = whole.get("sweep")
-    return {**change, "frame": frame, "marks": marks, "sweep": sweep,
+    return {**change, "frame": frame, "marks": marks, "sweep": sweep, "surface_key": surface_key,
             "history": {"generation": history["generation"], "width": history["width"],
                         "points": points}}
 
@@ -82,7 +88,10 @@ def student_view(snapshot: dict[str, Any], have: Have, room: dict[str, Any]) -> 
     payload["sweep"] = None
     if snapshot.get("sweep") is not None and have.sweep_key != snapshot.get("sweep_key"):
         payload["sweep"], sweep_key = snapshot["sweep"], snapshot["sweep_key"]
+    surface_key = snapshot.get("surface_key", 0)
+    if have.surface_key == surface_key:
+        payload["surface"] = None  # the student has this picture: the surface goes only when new
     payload["room"] = room
     after = Have(history["generation"], len(points), snapshot["marks_revision"], width,
-                 points[-1][0] if points else -1, sweep_key)
+                 points[-1][0] if points else -1, sweep_key, surface_key)
     return payload, after

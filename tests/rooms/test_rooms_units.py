@@ -197,3 +197,19 @@ def test_fanout_skips_a_stalled_student_and_catches_it_up() -> None:
     for t in threads:
         t.join(timeout=5)
     assert hub.viewers("ACDEFG") == 2
+
+
+def test_a_student_gets_the_surface_only_when_the_rooms_picture_changed() -> None:
+    whole = merge(None, _change(5, 0, reset=True))
+    first, have = student_view(whole, Have(), {})
+    assert first["surface"] == {"output": "BBBB"}  # a new student: the picture
+    whole = merge(whole, _change(9, 4, surface=False))
+    same, have = student_view(whole, have, {})
+    assert same["surface"] is None  # unchanged: not resent (about twice the rest of a frame)
+    newcomer, _ = student_view(whole, Have(), {})
+    assert newcomer["surface"] == {"output": "BBBB"}  # kept for whoever joins
+    changed = {**_change(12, 8), "frame": {"epoch": 12, "surface": {"output": "CCCC"}}}
+    whole = merge(whole, changed)
+    new, have = student_view(whole, have, {})
+    assert new["surface"] == {"output": "CCCC"}
+    assert student_view(whole, have, {})[0]["surface"] is None

@@ -55,3 +55,12 @@ def test_surface_levels_are_raw_bytes_in_a_frame_and_base64_in_json() -> None:
     assert np.array_equal(levels_array(text["a"], "u8"), u8)
     assert np.array_equal(levels_array(text["b"], "u16le"), u16)
     assert np.array_equal(levels_array(blob["b"], "u16le"), u16)
+
+
+def test_whole_numbers_go_as_integers_the_same_number_to_the_page() -> None:
+    back = read_frame(frame_bytes({"s": [0.0, 1.0], "big": 2.0**60, "neg": -0.0, "half": 0.5}))
+    assert back["s"] == [0, 1] and all(type(x) is int for x in back["s"])
+    assert back["big"] == 2.0**60 and type(back["big"]) is float  # past 2**53: stays a float
+    assert type(back["neg"]) is float and math.copysign(1.0, back["neg"]) == -1.0
+    assert back["half"] == 0.5
+    assert len(frame_bytes({"d": 1.0})) < len(frame_bytes({"d": 1.5}))
