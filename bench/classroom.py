@@ -35,10 +35,10 @@ LARGE = {"hidden": [8, 8, 8], "eta": 0.005}
 
 
 def room(server: Server, students: int, seconds: float, steps: int, stalled: int,
-         net: dict[str, Any]) -> dict[str, Any]:
+         net: dict[str, Any], level: int = 8) -> dict[str, Any]:
     """The load clients' result for a room of `students` following a presenter on `net`."""
     return clients("room", server.url, students, seconds, steps,
-                   env={"STALLED": str(stalled), "NET": json.dumps(net)})
+                   env={"STALLED": str(stalled), "NET": json.dumps(net), "LEVEL": str(level)})
 
 
 def class_on_one_access_point(server: Server, seconds: float) -> tuple[float, float, float]:
@@ -92,7 +92,7 @@ def main() -> int:
             ("server threads before", f"{threads0}", "", None),
             ("stalled students among them", f"{args.stalled}", "", None),
         ]
-        large = room(server, 30, args.seconds, 5, 0, LARGE)
+        large = room(server, 30, args.seconds, 5, 0, LARGE, level=7)  # 10,000 epochs/s
         rows += [("2-8-8-8-1: median frame to a student (blob)",
                   f"{median(large['sizes']) / 1000:.2f} KB", "", None),
                  ("2-8-8-8-1: received per student (median / most)",
