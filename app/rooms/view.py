@@ -72,11 +72,15 @@ def student_view(snapshot: dict[str, Any], have: Have, room: dict[str, Any]) -> 
     """The `room_frame` payload for a student who `have`s this much, and what they have after."""
     history = snapshot["history"]
     points, width = history["points"], history["width"]
-    if have.generation != history["generation"] or have.count == 0 or have.count > len(points):
+    if have.generation != history["generation"] or have.count == 0:
         start, reset = 0, True
     elif have.width != width:  # buckets merged: the student merges too, we go on from there
+        # (before the count check: a merge halves the points, and resending the whole curve
+        # to every student at each merge was most of a room's bytes)
         start = bisect_left([p[0] // width for p in points], have.last_epoch // width)
         reset = False
+    elif have.count > len(points):
+        start, reset = 0, True
     else:
         start, reset = have.count - 1, False  # the last point may have grown since
     payload = dict(snapshot["frame"])

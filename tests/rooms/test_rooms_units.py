@@ -14,6 +14,7 @@ from app.rooms import ALPHABET, CODE_LENGTH, Fanout, MemoryHub, Viewer, new_code
 from app.rooms.exports import polls_csv
 from app.rooms.polls import neuron_choices, open_poll
 from app.rooms.view import Have, merge, student_view
+from app.sessions.history import rebucket
 
 CONFUSABLE = set("0O1IlL2Z5S8B")
 
@@ -213,3 +214,17 @@ def test_a_student_gets_the_surface_only_when_the_rooms_picture_changed() -> Non
     new, have = student_view(whole, have, {})
     assert new["surface"] == {"output": "CCCC"}
     assert student_view(whole, have, {})[0]["surface"] is None
+
+
+def test_a_bucket_merge_sends_the_student_the_merged_tail_not_the_whole_curve() -> None:
+    points = [[e, 0.1, 0.2, 0.15] for e in range(100)]
+    snapshot = {"frame": {"epoch": 99, "surface": None}, "marks_revision": 0, "marks": [],
+                "history": {"generation": 0, "width": 1, "points": points}}
+    _, have = student_view(snapshot, Have(), {})
+    merged = rebucket([*points, *([e, 0.1, 0.2, 0.15] for e in range(100, 120))], 2)
+    later = {**snapshot, "history": {"generation": 0, "width": 2, "points": merged}}
+    view, _ = student_view(later, have, {})
+    assert not view["history"]["reset"] and view["history"]["width"] == 2
+    # from the bucket holding the student's last epoch (99): buckets 49 (98-99) onwards
+    assert view["history"]["start"] == 49 and len(view["history"]["points"]) == len(merged) - 49
+    assert rebucket(points, 2)[:49] + view["history"]["points"] == merged  # the student's merge
