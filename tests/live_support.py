@@ -194,6 +194,12 @@ def _in_order(client: socketio.Client) -> socketio.Client:
     return client
 
 
+def keep_settings(frame: dict[str, Any], before: list[dict[str, Any]]) -> None:
+    """Give `frame` the settings it came without (null: unchanged), as the page's store does."""
+    if frame.get("settings") is None and before:
+        frame["settings"] = before[-1]["settings"]
+
+
 class LiveClient:
     """A python-socketio client over WebSocket that keeps the frames and the error curve."""
 
@@ -234,6 +240,7 @@ class LiveClient:
     def _on_frame(self, blob: bytes) -> None:
         frame = read_frame(blob)  # frames are MessagePack blobs (app/web/wire.py)
         with self.cond:
+            keep_settings(frame, self.frames)
             self.series[:] = apply_history(self.series, frame["history"])
             if frame["marks"] is not None:
                 self.marks = frame["marks"]
@@ -308,6 +315,7 @@ class Student:
     def _on_frame(self, blob: bytes) -> None:
         frame = read_frame(blob)  # room frames are MessagePack blobs too
         with self.cond:
+            keep_settings(frame, self.frames)
             self.series[:] = apply_history(self.series, frame["history"])
             self.frames.append(frame)
             self.cond.notify_all()

@@ -1,9 +1,8 @@
 """What one student receives: the room's snapshot, cut to what that student lacks.
 
 Students that have the same part of the curve get the same message, so a fan-out
-encodes one message per group of students, not one per student. The decision surface goes
-to a student only when the room's picture changed since the one they have (it is about
-twice the size of the rest of a frame).
+encodes one message per group of students, not one per student. The decision surface and
+the settings go to a student only when they changed since the ones they have.
 """
 
 from __future__ import annotations
@@ -13,6 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.sessions.history import rebucket
+
+#: Parts of a frame sent only when they changed (null otherwise): the decision surface is
+#: about twice the size of the rest of a frame, the settings a tenth of it.
+SENT_WHEN_CHANGED = ("surface", "settings")
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,7 @@ class Have:
     width: int = 1
     last_epoch: int = -1
     sweep_key: str | None = None
-    surface_key: int = -1
+    keys: tuple[int, ...] | None = None  # which version of each of SENT_WHEN_CHANGED
 
 
 def merge(whole: dict[str, Any] | None, change: dict[str, Any]) -> dict[str, Any] | None:
@@ -50,20 +53,21 @@ def merge(whole: dict[str, Any] | None, change: dict[str, Any]) -> dict[str, Any
             return None
         points = before[: history["start"]] + history["points"]
     frame = dict(change["frame"])
-    surface_key = whole.get("surface_key", 0) if whole is not None else 0
-    if frame.get("surface") is None:
-        if whole is None:
-            return None
-        frame["surface"] = whole["frame"]["surface"]
-    else:
-        surface_key += 1  # a new picture: students who have the last one get this one
+    keys = dict(whole.get("keys", {})) if whole is not None else {}
+    for part in SENT_WHEN_CHANGED:  # kept in the whole picture; a counter says it changed
+        if frame.get(part) is None:
+            if whole is None:
+                return None
+            frame[part] = whole["frame"][part]
+        else:
+            keys[part] = keys.get(part, 0) + 1
     marks = change["marks"]
     if marks is None:
         marks = whole["marks"] if whole is not None else []
     sweep = change.get("sweep")
     if sweep is None and whole is not None:
         sweep = whole.get("sweep")
-    return {**change, "frame": frame, "marks": marks, "sweep": sweep, "surface_key": surface_key,
+    return {**change, "frame": frame, "marks": marks, "sweep": sweep, "keys": keys,
             "history": {"generation": history["generation"], "width": history["width"],
                         "points": points}}
 
@@ -92,10 +96,11 @@ def student_view(snapshot: dict[str, Any], have: Have, room: dict[str, Any]) -> 
     payload["sweep"] = None
     if snapshot.get("sweep") is not None and have.sweep_key != snapshot.get("sweep_key"):
         payload["sweep"], sweep_key = snapshot["sweep"], snapshot["sweep_key"]
-    surface_key = snapshot.get("surface_key", 0)
-    if have.surface_key == surface_key:
-        payload["surface"] = None  # the student has this picture: the surface goes only when new
+    keys = tuple(snapshot.get("keys", {}).get(part, 0) for part in SENT_WHEN_CHANGED)
+    for part, key, had in zip(SENT_WHEN_CHANGED, keys, have.keys or (), strict=False):
+        if key == had:
+            payload[part] = None  # the student has it: it goes only when it changed
     payload["room"] = room
     after = Have(history["generation"], len(points), snapshot["marks_revision"], width,
-                 points[-1][0] if points else -1, sweep_key, surface_key)
+                 points[-1][0] if points else -1, sweep_key, keys)
     return payload, after

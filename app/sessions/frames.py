@@ -4,7 +4,7 @@
 for the decision surface and the sweep's results); the web layer's wire module
 turns that into JSON text, the arrays as base64. A `Delivery` remembers what
 this client already has, so the error history goes out as the points added since
-its last frame, the marks and the seed sweep's view only when they changed, and
+its last frame, the marks, the settings and the seed sweep's view only when they changed, and
 the surface only when its picture changed (`surface.py`: 8-bit levels, paced while running).
 """
 
@@ -33,6 +33,7 @@ class Delivery:
     history_last_epoch: int = -1
     marks_revision: int = -1
     surface: SurfaceDue = field(default_factory=SurfaceDue)
+    settings: Any = None  # the config whose settings the client has
     sweep_key: str | None = "unsent"  # the first frame always says: a sweep's view or "none"
 
 
@@ -109,6 +110,10 @@ def build_frame(session: Session, delivery: Delivery, now: float | None = None) 
         sweep = {"state": "none"} if job is None else job.view()
         delivery.sweep_key = key
 
+    settings = None  # unchanged since the client's last frame: it keeps them
+    if delivery.settings != trainer.config:
+        settings, delivery.settings = trainer.config.to_dict(), trainer.config
+
     trace, phase = current_trace(session)
     return {
         "seq": delivery.seq,
@@ -119,7 +124,7 @@ def build_frame(session: Session, delivery: Delivery, now: float | None = None) 
         "status": session.status(),
         "running": session.running,
         "converged_epoch": trainer.converged_epoch,
-        "settings": trainer.config.to_dict(),
+        "settings": settings,
         "speed": session.speed,
         "epochs_per_second": session.rate.per_second() if session.running else 0.0,
         "can_back": trainer.can_go_back,

@@ -25,8 +25,13 @@ export function createState() {
   };
 }
 
-/** Fold a frame into the state (keeps history, marks and the surface when the frame omits them). */
+/**
+ * Fold a frame into the state (keeps history, marks, the surface and the settings when the
+ * frame omits them: null means unchanged). The frame gets the settings it was sent without,
+ * so everything that reads `frame.settings` sees them.
+ */
 export function applyFrame(state, frame) {
+  if (frame.settings == null) frame.settings = state.frame?.settings ?? null;
   state.frame = frame;
   state.frameVersion += 1;
   state.history = mergeHistory(state.history, frame.history, state.historyWidth);

@@ -9,7 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import socketio
-from live_support import BASE_WAIT, WAIT, _in_order, close_client, deadline, eventually, free_port
+from live_support import (
+    BASE_WAIT,
+    WAIT,
+    _in_order,
+    close_client,
+    deadline,
+    eventually,
+    free_port,
+    keep_settings,
+)
 from process_support import CLI, ROOT, ServerProcess
 
 from app.web.wire import read_frame
@@ -54,7 +63,10 @@ class EventClient:
             self.cond.notify_all()
 
     def _frame(self, blob: bytes) -> str:
-        self._record("frame", read_frame(blob))  # a MessagePack blob (app/web/wire.py)
+        frame = read_frame(blob)  # a MessagePack blob (app/web/wire.py)
+        with self.cond:
+            keep_settings(frame, [d for e, d in self.events if e == "frame"])
+        self._record("frame", frame)
         return "ok"  # the ack
 
     def wait_event(self, name: str, timeout: float = BASE_WAIT) -> Any:

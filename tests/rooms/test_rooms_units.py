@@ -119,7 +119,7 @@ def test_bad_polls_are_refused_naming_the_field(bad: dict) -> None:
 def _snapshot(points: int, generation: int = 0, marks: int = 0) -> dict:
     """A room's whole picture after `points` epochs (as a hub keeps it)."""
     history = [[e, 0.1, 0.2, 0.15] for e in range(points)]
-    return {"frame": {"epoch": points, "surface": {"output": "AAAA"}},
+    return {"frame": {"epoch": points, "surface": {"output": "AAAA"}, "settings": {"eta": 0.5}},
             "marks_revision": marks, "marks": [],
             "history": {"generation": generation, "width": 1, "points": history}}
 
@@ -128,7 +128,8 @@ def _change(points: int, start: int, generation: int = 0, reset: bool = False,
             surface: bool = True, marks: list | None = None) -> dict:
     """A snapshot of changes: the curve from `start`, surface and marks if given."""
     history = [[e, 0.1, 0.2, 0.15] for e in range(start, points)]
-    return {"frame": {"epoch": points, "surface": {"output": "BBBB"} if surface else None},
+    return {"frame": {"epoch": points, "surface": {"output": "BBBB"} if surface else None,
+                      "settings": {"eta": 0.5} if surface else None},
             "marks_revision": 0, "marks": marks, "state": {},
             "history": {"generation": generation, "width": 1, "reset": reset, "start": start,
                         "points": history}}
@@ -209,16 +210,19 @@ def test_a_student_gets_the_surface_only_when_the_rooms_picture_changed() -> Non
     assert same["surface"] is None  # unchanged: not resent (about twice the rest of a frame)
     newcomer, _ = student_view(whole, Have(), {})
     assert newcomer["surface"] == {"output": "BBBB"}  # kept for whoever joins
-    changed = {**_change(12, 8), "frame": {"epoch": 12, "surface": {"output": "CCCC"}}}
+    changed = {**_change(12, 8), "frame": {"epoch": 12, "surface": {"output": "CCCC"},
+                                           "settings": None}}
     whole = merge(whole, changed)
     new, have = student_view(whole, have, {})
     assert new["surface"] == {"output": "CCCC"}
+    assert new["settings"] is None and newcomer["settings"] == {"eta": 0.5}  # sent when changed
     assert student_view(whole, have, {})[0]["surface"] is None
 
 
 def test_a_bucket_merge_sends_the_student_the_merged_tail_not_the_whole_curve() -> None:
     points = [[e, 0.1, 0.2, 0.15] for e in range(100)]
-    snapshot = {"frame": {"epoch": 99, "surface": None}, "marks_revision": 0, "marks": [],
+    snapshot = {"frame": {"epoch": 99, "surface": None, "settings": None}, "marks_revision": 0,
+                "marks": [],
                 "history": {"generation": 0, "width": 1, "points": points}}
     _, have = student_view(snapshot, Have(), {})
     merged = rebucket([*points, *([e, 0.1, 0.2, 0.15] for e in range(100, 120))], 2)
