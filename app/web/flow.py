@@ -28,6 +28,9 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+#: engine.io's MESSAGE packet type (what carries a Socket.IO packet).
+MESSAGE = 4
+
 #: Most bytes waiting to be sent to one connection (1 MiB, as issue 12 asks). Each stalled
 #: client then holds at most ~2 MiB (the queue, plus the batch engine.io's writer took from
 #: it before blocking). The largest legitimate peak comes close: a reconnect's first frame
@@ -80,6 +83,18 @@ def packet_size(item: Any) -> int:
     return 64  # control packets (open, ping, noop, close)
 
 
+def binary_attachments(item: Any) -> int:
+    """How many attachments follow this engine.io packet: a Socket.IO binary event or ack
+    ("5<n>-..." or "6<n>-..." in a MESSAGE packet's text), else 0."""
+    data = getattr(item, "data", None)
+    if getattr(item, "packet_type", None) != MESSAGE or not isinstance(data, str) \
+            or data[:1] not in ("5", "6"):
+        return 0
+    dash = data.find("-", 1, 12)
+    digits = data[1:dash]
+    return int(digits) if dash > 1 and digits.isdigit() else 0
+
+
 class MeteredQueue(queue.Queue):
     """An engine.io packet queue that counts the bytes it holds; `on_overflow` past `cap`."""
 
@@ -94,6 +109,7 @@ class MeteredQueue(queue.Queue):
     def _init(self, maxsize: int) -> None:
         super()._init(maxsize)
         self._sizes: deque[int] = deque()
+        self._pending: dict[int, tuple[int, list[Any]]] = {}  # thread -> (count, packets)
 
     def _put(self, item: Any) -> None:
         size = packet_size(item) if item is not None else 0
@@ -107,8 +123,37 @@ class MeteredQueue(queue.Queue):
         return super()._get()
 
     def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
-        """Queue a packet; the first time the queue holds more than `cap`, overflow."""
-        super().put(item, block, timeout)
+        """Queue a packet; the first time the queue holds more than `cap`, overflow.
+
+        A binary event (a frame: a text packet, then its attachment) is queued whole: its
+        header waits, per thread, for the attachments that follow it, then all go in at
+        once, so that another thread's packet cannot land between them (the client would
+        take it for the attachment). Only the thread that queued the header adds to it.
+        """
+        thread = threading.get_ident()
+        group = self._pending.pop(thread, None)
+        if group is not None:
+            if isinstance(getattr(item, "data", None), bytes | bytearray):
+                group[1].append(item)
+                if len(group[1]) < group[0]:
+                    self._pending[thread] = group
+                    return
+                item = group[1]
+            else:  # never happens with python-socketio; if it did, the header alone is wrong
+                log.warning("a binary packet's header came without its attachments: dropped")
+        else:
+            attachments = binary_attachments(item)
+            if attachments:
+                self._pending[thread] = (attachments, [item])
+                return
+        if isinstance(item, list):
+            with self.not_full:
+                for part in item:
+                    self._put(part)
+                self.unfinished_tasks += len(item)
+                self.not_empty.notify()
+        else:
+            super().put(item, block, timeout)
         if self.bytes > self.cap and not self.overflowed:
             self.overflowed = True
             self._on_overflow(self)
@@ -119,6 +164,7 @@ class MeteredQueue(queue.Queue):
             dropped = self.bytes
             self.queue.clear()
             self._sizes.clear()
+            self._pending.clear()
             self.bytes = 0
             self.unfinished_tasks = 0
             self.all_tasks_done.notify_all()

@@ -137,3 +137,38 @@ def test_a_client_that_stops_reading_is_closed_past_the_byte_cap(make_live) -> N
     assert back.call("export")["state"]["history"]["width"] == 2**20  # the import is kept
     again = live.client(session=session_id)
     assert "notice" not in again.hello  # said once
+
+
+def test_a_binary_event_goes_into_the_queue_whole_whatever_other_threads_send() -> None:
+    """A frame is a text header then its attachment: a packet another thread queued between
+    them would reach the client as the attachment (the nginx test caught it in a room)."""
+    import threading
+
+    from engineio import packet as eio
+
+    from app.web.flow import MeteredQueue, binary_attachments
+    from app.web.transport import TextPacket
+
+    frame = TextPacket(2, data=["room_frame", b"\x81\xa1a\x01"]).encode()
+    header, blob = (eio.Packet(eio.MESSAGE, part) for part in frame)
+    assert binary_attachments(header) == 1 and binary_attachments(blob) == 0
+    other = eio.Packet(eio.MESSAGE, '2["room_status",{}]')
+    assert binary_attachments(other) == 0
+    q = MeteredQueue(cap=1 << 20, on_overflow=lambda q: None)
+    header_in, other_in = threading.Event(), threading.Event()
+
+    def sender() -> None:
+        q.put(header)
+        header_in.set()
+        other_in.wait(10)
+        q.put(blob)
+
+    thread = threading.Thread(target=sender)
+    thread.start()
+    assert header_in.wait(10)
+    q.put(other)  # another thread, between the header and its attachment
+    other_in.set()
+    thread.join(10)
+    order = [q.get_nowait() for _ in range(3)]
+    assert order == [other, header, blob]  # the frame whole, after what came in between
+    assert q.bytes == 0 and q.empty()

@@ -229,9 +229,11 @@ def test_the_first_frame_says_there_is_no_sweep() -> None:
         first = build_frame(session, delivery)
         second = build_frame(session, delivery)
     assert first["sweep"] == {"state": "none"} and second["sweep"] is None
-    stale = {"frame": {"surface": "x"}, "marks": [], "sweep": {"id": 1, "state": "running"},
-             "sweep_key": "1.7", "history": {"generation": 0, "width": 1, "points": []}}
-    full = {"frame": {"surface": "y"}, "marks": [], "sweep": first["sweep"], "sweep_key": None,
+    stale = {"frame": {"surface": "x", "settings": {}}, "marks": [],
+             "sweep": {"id": 1, "state": "running"}, "sweep_key": "1.7",
+             "history": {"generation": 0, "width": 1, "points": []}}
+    full = {"frame": {"surface": "y", "settings": {}}, "marks": [], "sweep": first["sweep"],
+            "sweep_key": None,
             "history": {"reset": True, "start": 0, "generation": 0, "width": 1, "points": []}}
     assert merge(stale, full)["sweep"] == {"state": "none"}
 
