@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 import socketio
-from live_support import WAIT, LiveClient, Student, close_client, deadline, eventually
+from live_support import WAIT, LiveClient, Student, _in_order, close_client, deadline, eventually
 from process_support import Nginx, RedisServer, ServerProcess
 
 from app.web.wire import read_frame
@@ -121,7 +121,8 @@ def student_from(address: str, url: str, code: str) -> tuple[socketio.Client, li
                                      int(url.rsplit(":", 1)[1])), timeout=10,
                                     source_address=(address, 0))
     frames: list[dict] = []
-    sio = socketio.Client(reconnection=False, websocket_extra_options={"socket": sock})
+    sio = _in_order(socketio.Client(reconnection=False,
+                                    websocket_extra_options={"socket": sock}))
     sio.on("room_frame", lambda blob: frames.append(read_frame(blob)))
     sio.connect(url, transports=["websocket"], auth={"room": code}, wait_timeout=WAIT)
     return sio, frames
