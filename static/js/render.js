@@ -48,6 +48,7 @@ export function createCanvases(scheduler, state, canvases) {
       numbers: state.numbers, anim, theme: view.theme, activation, dragging: state.drag, saturated: view.saturated,
       cursor: state.cursor,
       lit: state.lit?.network,
+      running: Boolean(frame.running),
     }, view.layout);
     return Boolean(anim);
   }
