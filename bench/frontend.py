@@ -21,7 +21,9 @@ without it that row is skipped). Requests to anything but loopback are aborted i
    itself) at every speed, from the press of Run (a run's first seconds included), each for
    `--seconds`: p99 of the time to draw one animation frame (the render loop's `draw`
    measure; goal <= 16 ms), p99 of the time to decode and fold in one server frame (`frame`),
-   and long tasks > 50 ms from a PerformanceObserver (goal: none).
+   long tasks > 50 ms from a PerformanceObserver (goal: none), and the render job with the
+   largest p99 of its own (`draw <job>` measures: where the time goes). `--layouts` picks the
+   nets, `--repeats 0 --throttle ''` skips part 1.
 3. The page's own code in the bundle (minified, vendor excluded; budget in docs/performance.md).
 
 Prints tables with each figure's ratio to its goal (>= 1 meets it).
