@@ -21,7 +21,9 @@ without it that row is skipped). Requests to anything but loopback are aborted i
    itself) at every speed, from the press of Run (a run's first seconds included), each for
    `--seconds`: p99 of the time to draw one animation frame (the render loop's `draw`
    measure; goal <= 16 ms), p99 of the time to decode and fold in one server frame (`frame`),
-   and long tasks > 50 ms from a PerformanceObserver (goal: none).
+   long tasks > 50 ms from a PerformanceObserver (goal: none), and the render job with the
+   largest p99 of its own (`draw <job>` measures: where the time goes). `--layouts` picks the
+   nets, `--repeats 0 --throttle ''` skips part 1.
 3. The page's own code in the bundle (minified, vendor excluded; budget in docs/performance.md).
 
 Prints tables with each figure's ratio to its goal (>= 1 meets it).
@@ -56,12 +58,15 @@ GOAL_OWN_BYTES = 150 * 1024
 LAYOUTS = ("8", "8,8", "8,8,8")
 
 OBSERVE = """
-window.__bench = { longTasks: [], draw: [], frame: [], drawnAt: null };
+window.__bench = { longTasks: [], draw: [], frame: [], jobs: {}, drawnAt: null };
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) window.__bench.longTasks.push(e.duration);
 }).observe({ type: "longtask", buffered: true });
 new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) window.__bench[e.name]?.push(e.duration);
+  for (const e of list.getEntries()) {
+    if (e.name.startsWith("draw ")) (window.__bench.jobs[e.name.slice(5)] ??= []).push(e.duration);
+    else window.__bench[e.name]?.push(e.duration);
+  }
 }).observe({ type: "measure", buffered: true });
 // TF Playground: the moment its network is in the DOM
 new MutationObserver((_, observer) => {
@@ -139,9 +144,9 @@ def training(page: Any, speed: int, seconds: float) -> dict[str, float]:
 
     page.locator("#speed").fill(str(speed))
     page.evaluate("() => { for (const k of ['longTasks', 'draw', 'frame']) "
-                  "window.__bench[k] = []; }")
+                  "window.__bench[k] = []; window.__bench.jobs = {}; }")
     page.locator("#run").click()
-    expect(page.locator("#run")).to_have_text("Pause")
+    expect(page.locator("#run")).to_have_text("Pause", timeout=60_000)
     fps = page.evaluate("""(ms) => new Promise((resolve) => {
         let frames = 0;
         const start = performance.now();
@@ -154,9 +159,12 @@ def training(page: Any, speed: int, seconds: float) -> dict[str, float]:
     })""", seconds * 1000)
     seen = page.evaluate("() => window.__bench")
     page.locator("#run").click()
-    expect(page.locator("#run")).to_have_text("Run")
+    expect(page.locator("#run")).to_have_text("Run", timeout=60_000)
     draws, frames = sorted(seen["draw"]), sorted(seen["frame"])
+    jobs = {name: percentile(sorted(times), 0.99) for name, times in seen["jobs"].items()}
+    slowest = max(jobs, key=jobs.get, default="")
     return {
+        "slowest_job": f"{slowest} {jobs[slowest]:.1f} ms" if slowest else "",
         "draw_p99": percentile(draws, 0.99), "draws": len(draws),
         "frame_p99": percentile(frames, 0.99), "frames": len(frames),
         "long_tasks": len(seen["longTasks"]), "longest": max(seen["longTasks"], default=0.0),
@@ -196,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=5, help="first loads per page")
     parser.add_argument("--seconds", type=float, default=3.0, help="seconds per speed and net")
     parser.add_argument("--speeds", default="all", help="speed levels to run, e.g. 0,4,8")
+    parser.add_argument("--layouts", default=";".join(LAYOUTS),
+                        help="hidden layouts to train, ';' between them, e.g. '8;8,8,8'")
     parser.add_argument("--throttle", default="4000,2000,40",
                         help="down kbit/s, up kbit/s, round trip ms ('' for none)")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
@@ -243,10 +253,14 @@ def main(argv: list[str] | None = None) -> int:
             speeds = page.evaluate("() => window.backpropXor.state.table.speeds")
             levels = (list(range(len(speeds))) if args.speeds == "all"
                       else [int(x) for x in args.speeds.split(",")])
-            for hidden in LAYOUTS:
+            for hidden in args.layouts.split(";"):
                 set_layout(page, hidden)
                 for level in levels:
                     runs[(hidden, level)] = training(page, level, args.seconds)
+                    print(f"2-{hidden.replace(',', '-')}-1 at level {level}: "
+                          f"draw p99 {runs[(hidden, level)]['draw_p99']:.1f} ms, longest task "
+                          f"{runs[(hidden, level)]['longest']:.0f} ms; slowest job "
+                          f"{runs[(hidden, level)]['slowest_job']}", file=sys.stderr, flush=True)
                     runs[(hidden, level)]["label"] = speeds[level]["label"]
             browser.close()
     finally:
@@ -291,8 +305,10 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((f"{net}, {r['label']}: draw p99 ({r['draws']} draws, {r['fps']:.0f} fps)",
                      f"{r['draw_p99']:.1f} ms", f"<= {GOAL_DRAW_P99_MS:.0f} ms",
                      GOAL_DRAW_P99_MS / r["draw_p99"] if r["draw_p99"] else None))
-        rows.append((f"{net}, {r['label']}: frame p99 ({r['frames']} frames); long tasks",
-                     f"{r['frame_p99']:.1f} ms; {r['long_tasks']} (longest {r['longest']:.0f} ms)",
+        rows.append((f"{net}, {r['label']}: frame p99 ({r['frames']} frames); long tasks; "
+                     "the job with the largest p99",
+                     f"{r['frame_p99']:.1f} ms; {r['long_tasks']} (longest {r['longest']:.0f} ms);"
+                     f" {r['slowest_job']}",
                      "0 > 50 ms", None))
     rows.append(("worst draw p99 over every net and speed", f"{worst_draw:.1f} ms",
                  f"<= {GOAL_DRAW_P99_MS:.0f} ms",

@@ -10,8 +10,14 @@ import { networkLabels } from "./labels.js";
 import { PHASE_ORDER } from "./derive.js";
 
 // the last placement per layout: reused while every label keeps its width (an animation, a
-// run whose values keep their number of digits), placed again when one changes
+// run whose values keep their number of digits), placed again when one changes. While
+// running (data.running), labels are placed with a digit's slack and rings a little larger,
+// and the placement stands while every label and ring still fits what it was placed with (a
+// crowded 2-8-8-8-1 net's placement costs tens of ms on a busy machine); paused, exactly.
 const placements = new WeakMap();
+// text widths by font and text, across draws (the same few hundred values recur)
+const textWidths = new Map();
+const MAX_WIDTHS = 4000;
 
 const lerp = (a, b, t) => a + (b - a) * t;
 const ease = (t) => t * t * (3 - 2 * t);
@@ -59,7 +65,8 @@ export function networkFonts(theme, radius, s = theme.scale || 1) {
  * dragging: weight selection|null, saturated: Set of "layer:index" (flat σ', saturation.js),
  * cursor: the keyboard's item (drawn like a hover), lit: Set of "neuron:L:j" / "weight:l:j:i"
  * that a lesson step points at, target: "weight:l:j:i" a room's poll asks about (a dashed
- * glow in the accent colour)}. layout: from networkLayout(). Returns the
+ * glow in the accent colour), running: the run is on (the labels' placement may stand while
+ * they still fit it)}. layout: from networkLayout(). Returns the
  * placed labels ({placed, dropped, step, note}: labels.js), for the tests and the benchmark;
  * the labels that found no room are counted in a note drawn on the canvas ("2 weight values
  * hidden: select a weight to see its value"), and the selected or hovered weight's value is
@@ -210,29 +217,47 @@ export function drawNetwork(ctx, data, layout) {
     if (!data.numbers && key !== focusKey) continue;
     texts.weights.set(key, fmt(weightValue(e)));
   }
-  const widths = new Map();
   const measure = (text, kind, step = 1) => {
-    const id = `${kind}|${step}|${text}`;
-    if (!widths.has(id)) {
-      ctx.font = kind === "weight" ? fonts.weightAt(step) : fonts[kind];
-      widths.set(id, ctx.measureText(text).width);
+    const font = kind === "weight" ? fonts.weightAt(step) : fonts[kind];
+    const id = `${font}|${text}`;
+    let width = textWidths.get(id);
+    if (width === undefined) {
+      ctx.font = font;
+      width = ctx.measureText(text).width;
+      if (textWidths.size >= MAX_WIDTHS) textWidths.clear();
+      textWidths.set(id, width);
     }
-    return widths.get(id);
+    return width;
   };
   const key = [focusKey, s, ...[...texts.weights].map(([k, t]) => `${k}=${Math.ceil(measure(t, "weight"))}`),
     ...[...deltas].map(([k, t]) => `${k}=${Math.ceil(measure(t, "delta"))}`), ...[...rings].map(([k, r]) => `${k}@${Math.ceil(r / 3)}`)].join("|");
-  let labels = placements.get(layout)?.key === key ? placements.get(layout).labels : null;
+  // which labels and rings there are, whatever their widths (a sticky placement needs the same)
+  const shape = [focusKey, s, ...texts.weights.keys(), "|", ...deltas.keys(), "|", ...rings.keys()].join();
+  const last = placements.get(layout);
+  let labels = last?.key === key && (data.running || !last.slack) ? last.labels : null;
+  if (!labels && data.running && last?.slack && last.shape === shape && fitsPlacement(last, texts, deltas, rings, measure)) labels = last.labels;
   if (!labels) {
-    labels = networkLabels(layout, { texts, focus: focusKey, measure, s, rings });
-    placements.set(layout, { key, labels });
+    // while running: a digit's slack (a value gaining one keeps its place) and rings 3 px larger
+    const slack = data.running ? measure("0", "weight") : 0;
+    const placedWith = { weights: new Map(), deltas: new Map() };
+    const placing = (text, kind, step = 1) => {
+      const width = measure(text, kind, step) + (kind === "note" ? 0 : slack * step);
+      if (kind !== "note") placedWith[kind === "weight" ? "weights" : "deltas"].set(`${kind}|${step}|${text}`, width);
+      return width;
+    };
+    const ringsWith = data.running ? new Map([...rings].map(([k, r]) => [k, r + 3 * s])) : rings;
+    labels = networkLabels(layout, { texts, focus: focusKey, measure: slack ? placing : measure, s, rings: ringsWith });
+    placements.set(layout, { key, labels, shape, slack, rings: ringsWith, placedWith, texts: { weights: new Map(texts.weights), deltas: new Map(deltas) } });
   }
   for (const box of labels.placed) {
     const cx = box.x + box.w / 2;
     const cy = box.y + box.h / 2;
     if (box.kind === "weight") {
+      // the box as wide as this text (a sticky placement's box may be wider), centred as placed
+      const w = labels.step === undefined ? box.w : measure(texts.weights.get(box.key), "weight", labels.step) + 8 * s * labels.step;
       ctx.fillStyle = theme.bg;
       ctx.globalAlpha = 0.88;
-      ctx.fillRect(box.x, box.y, box.w, box.h);
+      ctx.fillRect(cx - w / 2, box.y, w, box.h);
       ctx.globalAlpha = 1;
       ctx.font = fonts.weightAt(labels.step);
       ctx.fillStyle = theme.ink;
@@ -255,4 +280,23 @@ export function drawNetwork(ctx, data, layout) {
     ctx.fillText(text, x + w / 2, y + h / 2);
   }
   return labels;
+}
+
+/**
+ * Does a placement made while running (with slack) still hold these labels and rings: every
+ * label's text no wider than the one it was placed for, every ring no larger?
+ */
+function fitsPlacement(last, texts, deltas, rings, measure) {
+  const step = last.labels.step;
+  for (const [k, r] of rings) if (!(r <= last.rings.get(k))) return false;
+  const fits = (kind, placedTexts, current) => {
+    for (const [k, text] of current) {
+      const before = placedTexts.get(k);
+      if (text === before) continue;
+      const placed = last.placedWith[kind === "weight" ? "weights" : "deltas"].get(`${kind}|${kind === "weight" ? step : 1}|${before}`);
+      if (placed === undefined || measure(text, kind, kind === "weight" ? step : 1) > placed) return false;
+    }
+    return true;
+  };
+  return fits("weight", last.texts.weights, texts.weights) && fits("delta", last.texts.deltas, deltas);
 }

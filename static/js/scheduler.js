@@ -17,7 +17,8 @@ export const FRAME_BUDGET_MS = 8;
  * animation in progress). mark(...names) makes jobs dirty. `counts[name]`: runs so far (for
  * the tests and the benchmark); `idle`: no frame requested, no mark put off (markLater).
  * Every frame that ran a job is a
- * performance measure named "draw" (bench/frontend.py observes them).
+ * performance measure named "draw", and each job run one named "draw <job>" (bench/frontend.py
+ * observes them).
  */
 export function createScheduler(requestFrame = (cb) => globalThis.requestAnimationFrame(cb), onError = (name, error) => console.error(`render ${name}:`, error), clock = () => performance.now()) {
   const jobs = new Map();
@@ -45,11 +46,13 @@ export function createScheduler(requestFrame = (cb) => globalThis.requestAnimati
       }
       counts[name] += 1;
       let again = false;
+      const jobStart = clock();
       try {
         again = jobs.get(name)(now);
       } catch (error) {
         onError(name, error); // one broken job must not stop the others drawing
       }
+      measure(`draw ${name}`, jobStart);
       if (again) dirty.add(name);
     }
     deferred = putOff;

@@ -4,7 +4,8 @@
 // by their desired response. The grid image is cached per grid array.
 import { heatmapInto, diverging, css } from "./palette.js";
 
-// one small offscreen image per destination canvas, refilled when its grid changes
+// one small offscreen image per destination (a canvas, or data.cache: one cell of an atlas),
+// refilled when its grid changes
 const images = new WeakMap();
 
 function gridImage(target, grid, resolution, lo, hi) {
@@ -68,7 +69,8 @@ export function drawResponseCurve(ctx, data, box) {
 }
 
 /**
- * data: {grid: Float32Array, resolution, lo, hi, patterns: [{s, d, close}], theme, marks: bool};
+ * data: {grid: Float32Array, resolution, lo, hi, patterns: [{s, d, close}], theme, cache (an
+ * object to key the grid's image by, when several surfaces share one canvas)};
  * box: {width, height}.
  */
 export function drawSurface(ctx, data, box) {
@@ -80,7 +82,7 @@ export function drawSurface(ctx, data, box) {
   const g = data.resolution;
   // the grid's points are cell centres: pixel centres of a G × G image stretched over the box
   ctx.imageSmoothingEnabled = true;
-  ctx.drawImage(gridImage(ctx.canvas, data.grid, g, data.lo, data.hi), 0, 0, box.width, box.height);
+  ctx.drawImage(gridImage(data.cache ?? ctx.canvas, data.grid, g, data.lo, data.hi), 0, 0, box.width, box.height);
   ctx.strokeStyle = theme.line;
   ctx.lineWidth = Math.max(1, Math.round(s));
   ctx.strokeRect(0.5, 0.5, box.width - 1, box.height - 1);

@@ -12,17 +12,23 @@ import numpy as np
 from app.engine import Trainer, TrainingConfig
 from app.sessions import surface_grid
 
-#: Every canvas pixel's RGBA, main surface and the hidden neurons' small ones.
+#: Every canvas pixel's RGBA: the main surface's canvas, and each hidden neuron's cell of the
+#: atlas (the one canvas their small surfaces share), in device pixels.
 PIXELS = """() => {
-  const read = (c) => {  // through a copy made for reading back (no warning about readbacks)
+  const read = (c, x = 0, y = 0, w = c.width, h = c.height) => {  // through a copy (no warning)
     const copy = document.createElement("canvas");
-    Object.assign(copy, { width: c.width, height: c.height });
+    Object.assign(copy, { width: w, height: h });
     const ctx = copy.getContext("2d", { willReadFrequently: true });
-    ctx.drawImage(c, 0, 0);
-    return Array.from(ctx.getImageData(0, 0, c.width, c.height).data);
+    ctx.drawImage(c, x, y, w, h, 0, 0, w, h);
+    return Array.from(ctx.getImageData(0, 0, w, h).data);
   };
   const main = document.querySelector("#surface-canvas");
-  return [read(main), ...[...document.querySelectorAll("#hidden-surfaces canvas")].map(read)];
+  const atlas = document.querySelector("#hidden-canvas");
+  const dpr = atlas.width / atlas.clientWidth;
+  const cells = globalThis.backpropXor.view.atlas.cells.map((cell) => read(atlas,
+    Math.round(cell.x * dpr), Math.round(cell.y * dpr), Math.round(cell.width * dpr),
+    Math.round(cell.height * dpr)));
+  return [read(main), ...cells];
 }"""
 
 #: Swap in exact outputs for the decoded levels and redraw (as a frame's surface would).
@@ -68,6 +74,7 @@ def test_the_surface_from_levels_matches_the_exact_one_pixel_for_pixel(open_page
     for levels, exact in zip(from_levels, from_exact, strict=True):
         a, b = np.array(levels, dtype=int), np.array(exact, dtype=int)
         assert a.shape == b.shape and a.size > 1000
+        assert len(np.unique(a.reshape(-1, 4), axis=0)) > 10  # a surface drawn, not a blank
         diff = np.abs(a - b)
         # half a level is 1/510 of the range: at most one step of a colour channel
         assert diff.max() <= 1, f"{diff.max()} apart"
