@@ -114,3 +114,24 @@ def open_page(chromium: Any, live: Any, request: Any) -> Iterator[Any]:
         context.close()
     seen = [m for p in problems for m in p.messages]
     assert not seen, f"the page logged problems: {seen}"
+
+
+@pytest.fixture
+def bare_page(chromium: Any, live: Any) -> Any:
+    """bare_page(query, **context options): a page that is not expected to draw a frame."""
+    contexts, problems = [], []
+
+    def open_(query: str, **options: Any) -> Any:
+        context = chromium.new_context(**options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        problems.append(PageProblems(page))
+        page.goto(f"{live.url}/{query}")
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    seen = [m for p in problems for m in p.messages]
+    assert not seen, f"the page logged problems: {seen}"

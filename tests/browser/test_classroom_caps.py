@@ -10,36 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from browser_helpers import screenshot
-from conftest import TIMEOUT_MS, PageProblems
 from playwright.sync_api import expect
 from test_classroom import PHONE, STATUS, join, open_room
 
 
-@pytest.fixture
-def refused_page(chromium: Any, live: Any) -> Any:
-    """refused_page(query, **context options): a page that is not expected to draw a frame."""
-    contexts, problems = [], []
-
-    def open_(query: str, **options: Any) -> Any:
-        context = chromium.new_context(**options)
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        problems.append(PageProblems(page))
-        page.goto(f"{live.url}/{query}")
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    seen = [m for p in problems for m in p.messages]
-    assert not seen, f"the page logged problems: {seen}"
-
-
 def test_a_student_over_the_per_address_cap_sees_why_and_so_does_the_presenter(
-        open_page: Any, refused_page: Any, monkeypatch: Any) -> None:
+        open_page: Any, bare_page: Any, monkeypatch: Any) -> None:
     monkeypatch.setenv("BACKPROP_XOR_ROOM_STUDENTS_PER_ADDRESS", "1")
     presenter, code = open_room(open_page, "?projector=1")
     spaced = f"{code[:3]} {code[3:]}"
@@ -47,7 +24,7 @@ def test_a_student_over_the_per_address_cap_sees_why_and_so_does_the_presenter(
     expect(presenter.locator("#room-viewers")).to_have_text("1 student")
     away = presenter.locator("#room-turned-away")
     expect(away).to_be_hidden()
-    bob = refused_page(f"?room={code}", **PHONE)
+    bob = bare_page(f"?room={code}", **PHONE)
     gone = bob.locator("#room-gone")
     expect(gone.get_by_role("heading")).to_have_text(f"Cannot join room {spaced}")
     expect(gone).to_contain_text(f"Room {code} has 1 student from your address already "

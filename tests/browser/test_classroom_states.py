@@ -14,32 +14,9 @@ import csv
 import re
 from typing import Any
 
-import pytest
 from browser_helpers import screenshot
-from conftest import TIMEOUT_MS, PageProblems
 from playwright.sync_api import expect
 from test_classroom import PHONE, STATUS, close_room, frame_of, join, open_room
-
-
-@pytest.fixture
-def bare_page(chromium: Any, live: Any) -> Any:
-    """bare_page(query, **context options): a page that is not expected to draw a frame."""
-    contexts, problems = [], []
-
-    def open_(query: str, **options: Any) -> Any:
-        context = chromium.new_context(**options)
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        problems.append(PageProblems(page))
-        page.goto(f"{live.url}/{query}")
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    seen = [m for p in problems for m in p.messages]
-    assert not seen, f"the page logged problems: {seen}"
 
 
 def test_a_wrong_code_is_a_clear_screen_with_a_way_to_type_another(open_page: Any,
