@@ -340,8 +340,8 @@ def test_auth_from_the_schema_connects_or_is_refused_by_field(arena, data) -> No
 @pytest.mark.slow  # checks what the property searches above did to a running tab
 def test_the_bystander_kept_running(arena) -> None:
     session = bystander_session(arena)
-    epoch = session.trainer.epoch
-    assert session.running and epoch > 0
+    epoch = session.trainer.epoch  # 0 if this worker ran no search before (xdist splits them)
+    assert session.running
     eventually(lambda: session.trainer.epoch > epoch)  # its run goes on (no event says so)
     received = arena["bystander"].get_received()
     assert any(e["name"] == "frame" for e in received)
