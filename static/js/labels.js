@@ -13,32 +13,143 @@ export function overlaps(a, b, gap = 0) {
 }
 
 /**
- * Place `labels` ({id, w, h, priority, candidates: [{x, y}] centres in order of preference,
+ * Boxes filed by the square cells of side `cell` that they cover, grown by `pad`, over the
+ * `region` ({x, y, w, h}; boxes beyond it are filed in its edge cells): which of them a box
+ * overlaps (`gap` apart at least, `gap` ≤ `pad`) is asked of its own cells only.
+ */
+class BoxGrid {
+  constructor(cell, region, boxes = [], pad = 0) {
+    this.cell = cell;
+    this.pad = pad;
+    this.x0 = region.x;
+    this.y0 = region.y;
+    this.cols = Math.max(1, Math.ceil(region.w / cell) + 1);
+    this.rows = Math.max(1, Math.ceil(region.h / cell) + 1);
+    this.cells = new Array(this.cols * this.rows).fill(null);
+    for (const box of boxes) this.add(box);
+  }
+
+  col(x) {
+    return Math.min(this.cols - 1, Math.max(0, Math.floor((x - this.x0) / this.cell)));
+  }
+
+  row(y) {
+    return Math.min(this.rows - 1, Math.max(0, Math.floor((y - this.y0) / this.cell)));
+  }
+
+  add(box) {
+    const { pad, cells, cols } = this;
+    for (let j = this.row(box.y - pad), j1 = this.row(box.y + box.h + pad); j <= j1; j++) {
+      for (let i = this.col(box.x - pad), i1 = this.col(box.x + box.w + pad); i <= i1; i++) {
+        const k = j * cols + i;
+        if (cells[k]) cells[k].push(box);
+        else cells[k] = [box];
+      }
+    }
+  }
+
+  /** Does the box at (x, y), `w` × `h`, overlap a box of the grid, `gap` apart at least? */
+  hits(x, y, w, h, gap) {
+    const { cells, cols } = this;
+    for (let j = this.row(y), j1 = this.row(y + h); j <= j1; j++) {
+      for (let i = this.col(x), i1 = this.col(x + w); i <= i1; i++) {
+        const list = cells[j * cols + i];
+        if (!list) continue;
+        for (const b of list) if (x < b.x + b.w + gap && b.x < x + w + gap && y < b.y + b.h + gap && b.y < y + h + gap) return true;
+      }
+    }
+    return false;
+  }
+}
+
+/** A label's candidate centres as [x0, y0, x1, y1, …]: edgeCandidates makes them so, [{x, y}] are flattened. */
+function centres(label) {
+  const c = label.candidates;
+  if (c instanceof Float64Array) return c;
+  const xy = new Float64Array(2 * c.length);
+  c.forEach((p, k) => {
+    xy[2 * k] = p.x;
+    xy[2 * k + 1] = p.y;
+  });
+  return xy;
+}
+
+/** The box around every candidate box of `labels` (the region where they can be placed). */
+function extent(labels, xys) {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  labels.forEach(({ w, h }, n) => {
+    const xy = xys[n];
+    for (let k = 0; k < xy.length; k += 2) {
+      x0 = Math.min(x0, xy[k] - w / 2);
+      y0 = Math.min(y0, xy[k + 1] - h / 2);
+      x1 = Math.max(x1, xy[k] + w / 2);
+      y1 = Math.max(y1, xy[k + 1] + h / 2);
+    }
+  });
+  return x0 <= x1 ? { x: x0, y: y0, w: x1 - x0, h: y1 - y0 } : { x: 0, y: 0, w: 0, h: 0 };
+}
+
+/**
+ * Place `labels` ({id, w, h, priority, candidates: [{x, y}] centres in order of preference, or
+ * those as a Float64Array [x0, y0, x1, y1, …],
  * force: place at the first candidate even when it collides}) among `obstacles` ({x, y, w, h})
  * inside `bounds` ({x, y, w, h}). Returns {placed: [{id, x, y, w, h}] (top-left), dropped: [id],
  * squeezed: [id] (forced labels that found no candidate clear of the obstacles and in bounds)}.
  */
 export function placeLabels(labels, { obstacles = [], bounds = null, gap = 1, repair = 60 } = {}) {
   const order = labels.map((label, k) => ({ label, k })).sort((a, b) => (b.label.priority ?? 0) - (a.label.priority ?? 0) || a.k - b.k);
+  const xys = labels.map(centres);
+  const xyOf = new Map(labels.map((label, k) => [label, xys[k]]));
   const placed = [];
   const dropped = [];
   const squeezed = []; // forced labels with no place clear of the obstacles
-  const inside = (box) => !bounds || (box.x >= bounds.x && box.y >= bounds.y && box.x + box.w <= bounds.x + bounds.w && box.y + box.h <= bounds.y + bounds.h);
-  const boxAt = (label, c) => ({ id: label.id, x: c.x - label.w / 2, y: c.y - label.h / 2, w: label.w, h: label.h });
+  const boxAt = (label, x, y) => ({ id: label.id, x: x - label.w / 2, y: y - label.h / 2, w: label.w, h: label.h });
+  // the obstacles and the labels placed so far in grids of cells a label's size (a crowded
+  // net tries thousands of candidates: each is checked against its neighbours only)
+  const cell = Math.max(8, ...labels.map((label) => label.h));
+  const region = bounds ?? extent(labels, xys);
+  const walls = new BoxGrid(cell, region, obstacles, 0);
+  const taken = new BoxGrid(cell, region, [], gap);
+  const fits = (x, y, w, h) => (!bounds || (x >= bounds.x && y >= bounds.y && x + w <= bounds.x + bounds.w && y + h <= bounds.y + bounds.h)) && !walls.hits(x, y, w, h, 0);
   // the candidates a label could ever take: in bounds, clear of every obstacle
-  const free = (label) => label.candidates.map((c) => boxAt(label, c)).filter((box) => inside(box) && !obstacles.some((o) => overlaps(box, o)));
+  const free = (label) => {
+    const xy = xyOf.get(label);
+    const boxes = [];
+    for (let k = 0; k < xy.length; k += 2) {
+      const box = boxAt(label, xy[k], xy[k + 1]);
+      if (fits(box.x, box.y, box.w, box.h)) boxes.push(box);
+    }
+    return boxes;
+  };
   const clear = (box, others) => !others.some((p) => p !== box && overlaps(box, p, gap));
   const owner = new Map();
-  for (const { label } of order) {
-    const open = free(label);
-    let chosen = open.find((box) => clear(box, placed)) ?? null;
-    if (!chosen && label.force && label.candidates.length) {
+  for (const { label, k: n } of order) {
+    const { w, h } = label;
+    const xy = xys[n];
+    let chosen = null;
+    let first = -1; // the first candidate clear of the obstacles (a forced label's fallback)
+    for (let k = 0; k < xy.length; k += 2) {
+      const x = xy[k] - w / 2;
+      const y = xy[k + 1] - h / 2;
+      if (!fits(x, y, w, h)) continue;
+      if (first < 0) first = k;
+      if (!taken.hits(x, y, w, h, gap)) {
+        chosen = boxAt(label, xy[k], xy[k + 1]);
+        break;
+      }
+    }
+    if (!chosen && label.force && xy.length) {
       // drawn anyway: clear of the neurons if it can be, over them if it must
-      chosen = open[0] ?? boxAt(label, label.candidates[0]);
-      if (!open.length) squeezed.push(label.id);
+      const k = Math.max(0, first);
+      chosen = boxAt(label, xy[k], xy[k + 1]);
+      if (first < 0) squeezed.push(label.id);
     }
     if (chosen) {
       placed.push(chosen);
+      taken.add(chosen);
       owner.set(chosen, label);
     } else {
       dropped.push(label);
@@ -91,25 +202,35 @@ export const WEIGHT_STEPS = [1, 11 / 12, 10 / 12];
  * Centres for a `w` × `h` label of edge `e`: on the line at each of its stops, then (`beside`)
  * touching it from either side (half over it, then just clear of it); `far`: then further off
  * (the focused weight's value, its line highlighted, when a short line has no room on it).
+ * As a Float64Array [x0, y0, x1, y1, …]: a crowded net's tries make tens of thousands.
  */
 export function edgeCandidates(e, w, h, beside = false, far = false) {
   const stops = edgeStops(e.input);
-  const at = (t) => ({ x: e.x1 + (e.x2 - e.x1) * t, y: e.y1 + (e.y2 - e.y1) * t });
-  const candidates = stops.map(at);
-  if (!beside) return candidates;
   const dx = e.x2 - e.x1;
   const dy = e.y2 - e.y1;
+  const offsets = beside ? (far ? [0.5, 1.05, 2, 3, 4] : [0.5, 1.05]) : [];
+  const xy = new Float64Array(2 * stops.length * (1 + 2 * offsets.length));
+  let k = 0;
+  for (const t of stops) {
+    xy[k++] = e.x1 + dx * t;
+    xy[k++] = e.y1 + dy * t;
+  }
+  if (!beside) return xy;
   const len = Math.hypot(dx, dy) || 1;
   const nx = -dy / len;
   const ny = dx / len;
   const reach = (w * Math.abs(nx) + h * Math.abs(ny)) / 2; // the box's half-extent across the line
-  for (const f of far ? [0.5, 1.05, 2, 3, 4] : [0.5, 1.05]) {
+  for (const f of offsets) {
     for (const t of stops) {
-      const c = at(t);
-      for (const side of [-1, 1]) candidates.push({ x: c.x + side * f * reach * nx, y: c.y + side * f * reach * ny });
+      const cx = e.x1 + dx * t;
+      const cy = e.y1 + dy * t;
+      for (const side of [-1, 1]) {
+        xy[k++] = cx + side * f * reach * nx;
+        xy[k++] = cy + side * f * reach * ny;
+      }
     }
   }
-  return candidates;
+  return xy;
 }
 
 /**
@@ -159,7 +280,13 @@ export function networkLabels(layout, { texts, focus = null, measure, s = 1, rin
     const candidates = [[0, dy], [0, -dy], [ox, oy], [-ox, oy], [dx, 0], [-dx, 0], [ox, -oy], [-ox, -oy]].map(([x, y]) => ({ x: n.x + x, y: n.y + y }));
     deltaLabels.push({ id: `d:${key}`, w, h, priority: 2, candidates });
   }
+  const made = new Map(); // the weights' labels of each try (the note's second round repeats them)
   const weightLabels = (step, beside) => {
+    const id = `${step}|${beside}`;
+    if (!made.has(id)) made.set(id, makeWeightLabels(step, beside));
+    return made.get(id);
+  };
+  const makeWeightLabels = (step, beside) => {
     const labels = [];
     const lh = Math.min(h, Math.round(16 * step) * s);
     for (const e of layout.edges) {

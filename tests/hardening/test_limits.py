@@ -80,6 +80,10 @@ def test_message_limit_is_the_configured_one(make_live) -> None:
     client.frame()
     assert client.call("configure", {"eta": 0.25})["ok"]
     oversized(client, "import", {"state": {"pad": "y" * 2100}})
+    # the server lets go of the connection at once (its engine.io socket closed, the session
+    # kept for a reload), not at the ping timeout
+    eventually(lambda: not list(live.registry.connections()), timeout=5)
+    assert all(s.closed for s in socketio.server.eio.sockets.values())
 
 
 def refusal(live: Any, auth: Any = None) -> dict[str, Any]:
