@@ -24,8 +24,12 @@ def secret_for(key: str, code: str, viewer: str) -> str:
 
 
 def issue(key: str, code: str) -> tuple[str, str]:
-    """A new viewer id and its secret."""
-    viewer = secrets.token_urlsafe(16)
+    """A new viewer id and its secret.
+
+    The id is hexadecimal: it is the `student` column of the teacher's polls.csv, and a
+    URL-safe one could start with "-", which the CSV's formula guard then had to quote.
+    """
+    viewer = secrets.token_hex(16)
     return viewer, secret_for(key, code, viewer)
 
 
