@@ -84,29 +84,26 @@ class PageProblems:
             self.messages.append(f"{message.type}: {message.text}")
 
 
-@pytest.fixture
-def open_page(chromium: Any, live: Any, request: Any) -> Iterator[Any]:
-    """open_page(query="", **context options) -> a page on the live server, showing its frame.
-
-    The page's console errors and CSP violations fail the test at teardown.
-    """
+def _pages(chromium: Any, live: Any, drawn: bool, defaults: dict[str, Any]) -> Iterator[Any]:
+    """The opener behind `open_page` and `bare_page`: pages on the live server, each in its
+    own context; the page's console errors and CSP violations fail the test at teardown.
+    `drawn`: wait for the first frame, drawn with its truth table."""
     contexts = []
     problems: list[PageProblems] = []
 
     def open_(query: str = "", **options: Any) -> Any:
-        options.setdefault("viewport", {"width": 1600, "height": 1000})
-        options.setdefault("accept_downloads", True)
-        context = chromium.new_context(**options)
+        context = chromium.new_context(**{**defaults, **options})
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
         problems.append(PageProblems(page))
         page.goto(f"{live.url}/{query}")
-        from playwright.sync_api import expect
+        if drawn:
+            from playwright.sync_api import expect
 
-        # the first frame is drawn with its truth table: 4 rows for XOR, 1 for `simplest`
-        expect(page.locator("#truth-table tbody tr").first).to_be_attached(timeout=TIMEOUT_MS)
-        page.live = live
+            # the first frame is drawn with its truth table: 4 rows for XOR, 1 for `simplest`
+            expect(page.locator("#truth-table tbody tr").first).to_be_attached(timeout=TIMEOUT_MS)
+            page.live = live
         return page
 
     yield open_
@@ -117,21 +114,13 @@ def open_page(chromium: Any, live: Any, request: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def bare_page(chromium: Any, live: Any) -> Any:
+def open_page(chromium: Any, live: Any) -> Iterator[Any]:
+    """open_page(query="", **context options) -> a page on the live server, showing its frame."""
+    yield from _pages(chromium, live, True,
+                      {"viewport": {"width": 1600, "height": 1000}, "accept_downloads": True})
+
+
+@pytest.fixture
+def bare_page(chromium: Any, live: Any) -> Iterator[Any]:
     """bare_page(query, **context options): a page that is not expected to draw a frame."""
-    contexts, problems = [], []
-
-    def open_(query: str, **options: Any) -> Any:
-        context = chromium.new_context(**options)
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        problems.append(PageProblems(page))
-        page.goto(f"{live.url}/{query}")
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    seen = [m for p in problems for m in p.messages]
-    assert not seen, f"the page logged problems: {seen}"
+    yield from _pages(chromium, live, False, {})
