@@ -22,6 +22,11 @@ export const CURVE_RUNNING_MS = 100;
  * {layout, theme, saturated, frameArrived(previousTrace, frame), setTheme(), mark(...names),
  * picture(kind) (the network or the curve to export)}.
  */
+/** Whether the user's system asks for reduced motion (read each time: it can change). */
+function reducedMotion() {
+  return Boolean(globalThis.matchMedia?.("(prefers-reduced-motion: reduce)").matches);
+}
+
 export function createCanvases(scheduler, state, canvases) {
   const view = { layout: null, theme: null, anim: null, saturated: new Set(), lastTraceAt: 0 };
   const shown = { surfaceVersion: -1, curveEpoch: null };
@@ -210,7 +215,9 @@ export function createCanvases(scheduler, state, canvases) {
   /** A frame was folded into the state: start its phase animation, mark what it changed. */
   function frameArrived(previousTrace, frame) {
     const now = performance.now();
-    const phases = phasesToPlay(previousTrace, frame.trace);
+    // the user's system asks for less motion (prefers-reduced-motion): the step is drawn at
+    // once, in its final state, without the pulses travelling along the weights
+    const phases = reducedMotion() ? [] : phasesToPlay(previousTrace, frame.trace);
     if (phases.length) {
       const interval = now - view.lastTraceAt;
       const per = frame.running ? Math.max(60, Math.min(420, (interval * 0.9) / phases.length)) : 420;

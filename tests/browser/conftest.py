@@ -1,6 +1,10 @@
 """Fixtures for the page in real Chromium (Debian's package) driven by Playwright for Python.
 
-Chromium is found at $CHROMIUM or /usr/bin/chromium. When it is missing the browser tests
+The browser is Chromium's headless build, `chromium-headless-shell` (Debian's package of it;
+Playwright's own default for headless runs): the same Blink and V8 as the browser, without the
+desktop shell, so a page costs about a third of the CPU (docs/performance.md, "The suite's
+time"). $CHROMIUM picks another executable (`CHROMIUM=/usr/bin/chromium ./dev test` for the
+full browser); without either, /usr/bin/chromium. When none is installed the browser tests
 skip with the reason, except under CI=true, where they fail: CI must run them.
 Screenshots go to test-artifacts/ (gitignored).
 
@@ -28,10 +32,16 @@ from playwright.sync_api import expect  # noqa: E402
 expect.set_options(timeout=TIMEOUT_MS)  # its own default is 5 s, short on a loaded machine
 
 
+#: The executables tried when $CHROMIUM is not set, best first.
+CHROMIUMS = ("chromium-headless-shell", "chromium")
+
+
 def chromium_path() -> str | None:
-    """The Chromium executable, or None."""
-    wanted = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    return wanted if Path(wanted).is_file() else shutil.which("chromium")
+    """The Chromium executable ($CHROMIUM, else the first of CHROMIUMS on PATH), or None."""
+    wanted = os.environ.get("CHROMIUM")
+    if wanted:
+        return wanted if Path(wanted).is_file() else None
+    return next((found for name in CHROMIUMS if (found := shutil.which(name))), None)
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:
@@ -59,7 +69,8 @@ def chromium(bundle: None) -> Iterator[Any]:
     """A headless Chromium; skips (fails under CI=true) when it is not installed."""
     path = chromium_path()
     if path is None:
-        reason = "Chromium not found at $CHROMIUM or /usr/bin/chromium (apt-get install chromium)"
+        reason = ("Chromium not found at $CHROMIUM or as chromium-headless-shell or chromium on "
+                  "PATH (apt-get install chromium-headless-shell)")
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true and {reason}")
         pytest.skip(reason)
@@ -113,14 +124,20 @@ def _pages(chromium: Any, live: Any, drawn: bool, defaults: dict[str, Any]) -> I
     assert not seen, f"the page logged problems: {seen}"
 
 
+#: Pages open with prefers-reduced-motion: a step is drawn at once in its final state, not
+#: animated for two seconds at 60 frames a second (test_render_loop tests both ways).
+MOTION = {"reduced_motion": "reduce"}
+
+
 @pytest.fixture
 def open_page(chromium: Any, live: Any) -> Iterator[Any]:
     """open_page(query="", **context options) -> a page on the live server, showing its frame."""
     yield from _pages(chromium, live, True,
-                      {"viewport": {"width": 1600, "height": 1000}, "accept_downloads": True})
+                      {"viewport": {"width": 1600, "height": 1000}, "accept_downloads": True,
+                       **MOTION})
 
 
 @pytest.fixture
 def bare_page(chromium: Any, live: Any) -> Iterator[Any]:
     """bare_page(query, **context options): a page that is not expected to draw a frame."""
-    yield from _pages(chromium, live, False, {})
+    yield from _pages(chromium, live, False, MOTION)

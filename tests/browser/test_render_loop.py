@@ -50,3 +50,24 @@ def test_a_hover_redraws_the_network_not_the_curve_and_the_page_idles(open_page:
     assert logged["curve"] == stepped["curve"] + 1
     assert {k: v for k, v in logged.items() if k != "curve"} == {
         k: v for k, v in stepped.items() if k != "curve"}
+
+
+def test_a_step_animates_its_phases_unless_the_system_asks_for_less_motion(
+        open_page: Any) -> None:
+    """With motion allowed the pattern step's phases travel along the weights, a network
+    redraw per animation frame until they are done; under prefers-reduced-motion (the other
+    browser tests' default) the step is drawn once, at its end, and the page idles at once."""
+    runs = {}
+    for motion in ("no-preference", "reduce"):
+        page = open_page(reduced_motion=motion)
+        page.wait_for_function(IDLE)
+        before = page.evaluate(COUNTS)["network"]
+        page.get_by_role("button", name="▸▸ Pattern").click()
+        expect(page.locator("#truth-table tbody tr").nth(1)).to_have_class("current")
+        animating = page.evaluate("() => globalThis.backpropXor.view.anim !== null")
+        page.wait_for_function(IDLE)
+        runs[motion] = (animating, page.evaluate(COUNTS)["network"] - before)
+    animated, redraws = runs["no-preference"]
+    assert animated and redraws > 10, runs  # the pulses: a redraw per frame for ~2 s
+    still, redraws = runs["reduce"]
+    assert not still and redraws <= 2, runs  # the step's own redraw (and its frame's)
