@@ -14,9 +14,11 @@ from .status import CONVERGED_STATE, DIVERGED_STATE, TRAINING
 from .trace import PHASES, PatternTrace
 from .trainer import Trainer
 from .undo import UNDO_DEPTH
+from .warm import compile_shape
 
 __all__ = [
     "BOOLEAN_FUNCTIONS", "CONVERGED_STATE", "DIVERGED_STATE", "PATTERNS", "PHASES",
     "PROBLEM_NAMES", "SETTINGS", "TRAINING", "UNDO_DEPTH", "PatternTrace", "RunResult",
-    "Shape", "Trainer", "TrainingConfig", "check_setting", "initial_weights", "targets",
+    "Shape", "Trainer", "TrainingConfig", "check_setting", "compile_shape", "initial_weights",
+    "targets",
 ]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field
 
+from app.engine import compile_shape
 from app.lessons import Lesson, step_config
 from app.lessons.model import MAX_STEPS
 
@@ -48,6 +49,7 @@ def apply_step(session: Session, lesson: Lesson, index: int) -> dict[str, Any]:
     """
     step = lesson.steps[index]
     config = step_config(step)
+    compile_shape(config)  # a new shape: before the lock (configure's own is inside it here)
     with session.lock:  # re-entrant: the commands below take it again; frames wait for all
         session.pause()
         session.configure(config.to_dict())

@@ -22,6 +22,7 @@ from app.engine import (
     PatternTrace,
     Trainer,
     TrainingConfig,
+    compile_shape,
 )
 from app.engine.config import MAX_SEED
 
@@ -132,6 +133,9 @@ class Session(Background):
     def configure(self, values: Any) -> tuple[dict[str, Any], bool]:
         """Change settings; returns (settings, restarted). See docs/protocol.md."""
         values = plain(parse(Settings, values, name="settings"))
+        # a new shape compiles here, before the lock: not while this session's frames and
+        # commands wait for it, nor later in a turn of the pool every session's run shares
+        compile_shape(TrainingConfig.from_dict(values, base=self.trainer.config))
         with self.lock:
             old = self.trainer.config
             config = TrainingConfig.from_dict(values, base=old)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from app.engine import Trainer
+from app.engine import Trainer, compile_shape
 from app.engine.errors import FieldError
 
 from .commands import EXPORT_FORMAT, Exported
@@ -51,6 +51,7 @@ def read_state(data: Any) -> Transfer:
     state = parse(Exported, data, "state").model_dump(exclude_unset=True, mode="json")
     try:
         trainer = Trainer.from_state(state)
+        compile_shape(trainer.config)  # before the importing session's lock and the pool
     except FieldError as error:
         raise error.under("state") from None
     except (ValueError, TypeError) as error:  # an engine check not typed yet

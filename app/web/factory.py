@@ -114,16 +114,14 @@ WARM_LAYOUTS = ((2,), (3,))
 
 def warm_up(done: threading.Event) -> None:
     """Compile the kernels of WARM_LAYOUTS now, in the background; `done` is set after."""
-    from app.engine import Trainer, TrainingConfig
+    from app.engine import TrainingConfig
     from app.engine.sliced_sweep import compile_kernels
+    from app.engine.warm import compile_shape
 
     try:
         for hidden in WARM_LAYOUTS:
             config = TrainingConfig(hidden=hidden)
-            trainer = Trainer(config)
-            trainer.run(1)
-            trainer.truth_table()
-            trainer.loss()
+            compile_shape(config)
             compile_kernels(config)
     except Exception:  # warm-up is an optimisation; a failure shows up on first use anyway
         log.exception("kernel warm-up failed")
