@@ -41,8 +41,20 @@ def page_fmt(x: float) -> str:
     return ("\u2212" if x < 0 else "") + text
 
 
+#: In the page: (data-value, shown text) of every number span under an element.
+_NUMBERS_IN = """(el) => [...el.querySelectorAll('.num')].map(
+    (span) => [span.getAttribute('data-value'), span.innerText])"""
+
+
 def numbers(locator: Any) -> list[tuple[float, str]]:
-    """(exact value, shown text) of every number span under `locator`."""
-    spans = locator.locator(".num")
-    return [(float(spans.nth(k).get_attribute("data-value")), spans.nth(k).inner_text())
-            for k in range(spans.count())]
+    """(exact value, shown text) of every number span under `locator` (read in one call)."""
+    found = locator.evaluate_all(f"(els) => els.flatMap({_NUMBERS_IN})")
+    return [(float(value), text) for value, text in found]
+
+
+def lines(locator: Any) -> list[tuple[str | None, str, list[tuple[float, str]]]]:
+    """(data-id, class, numbers as `numbers` gives them) of each element `locator` matches,
+    read in one call (a derivation panel's lines: dozens of round trips otherwise)."""
+    found = locator.evaluate_all(f"""(els) => els.map((el) =>
+        [el.getAttribute('data-id'), el.className, ({_NUMBERS_IN})(el)])""")
+    return [(ident, classes, [(float(v), t) for v, t in nums]) for ident, classes, nums in found]

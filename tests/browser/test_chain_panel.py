@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 import pytest
-from browser_helpers import numbers, page_fmt
+from browser_helpers import lines, numbers, page_fmt
 from playwright.sync_api import expect
 from test_page import click_weight
 
@@ -55,13 +55,11 @@ def test_a_hidden_weights_chain_rule_phase_by_phase(open_page: Any, query: str,
         shown |= REVEALED[phase]
         expect(panel.locator(f'.eq[data-phase="{phase}"]').first).not_to_have_class(
             re.compile("pending"))
-        lines = panel.locator(".eq")
-        ids = [lines.nth(k).get_attribute("data-id") for k in range(lines.count())]
-        pending = {i for k, i in enumerate(ids)
-                   if "pending" in (lines.nth(k).get_attribute("class") or "")}
+        read = lines(panel.locator(".eq"))
+        ids = [ident for ident, _, _ in read]
+        pending = {ident for ident, classes, _ in read if "pending" in classes.split()}
         assert pending == set(ids) - shown, (phase, pending)
-        for k, ident in enumerate(ids):
-            found = numbers(lines.nth(k))
+        for ident, _, found in read:
             if ident in pending:
                 assert found == [], (phase, ident)
             for number, text in found:

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 import pytest
-from browser_helpers import numbers, page_fmt, screenshot
+from browser_helpers import lines, page_fmt, screenshot
 from playwright.sync_api import expect
 
 from app.engine import Trainer
@@ -76,12 +76,8 @@ def check_panel(page: Any, step: Any, trace: Any, frame_trace: Any) -> None:
     config = step_config(step)
     wanted = expected_results(trace, step.select, config.activation,
                               getattr(config, "bias", True))
-    lines = panel.locator(".eq:not(.pending)")
     checked = 0
-    for k in range(lines.count()):
-        line = lines.nth(k)
-        ident = line.get_attribute("data-id")
-        found = numbers(line)
+    for ident, _, found in lines(panel.locator(".eq:not(.pending)")):
         for value, text in found:
             assert text.strip("()") == page_fmt(value), (ident, value, text)
         if ident in wanted and found:
