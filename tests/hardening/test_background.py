@@ -55,7 +55,7 @@ class Faulty:
 def start_running(client: LiveClient) -> None:
     client.frame()
     assert client.call("configure", {"hidden": [1]})["ok"]  # XOR never converges: runs on
-    assert client.call("speed", {"level": 8})["ok"]
+    assert client.call("speed", {"level": 7})["ok"]  # 10,000 epochs/s: no core kept busy
     assert client.call("run")["ok"]
     client.frame(lambda f: f["running"] and f["epoch"] > 1000)
 

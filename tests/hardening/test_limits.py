@@ -218,7 +218,7 @@ def test_frame_acks_are_not_commands(make_live) -> None:
     client = live.client()
     client.frame()
     assert client.call("configure", {"hidden": [1]})["ok"]  # never converges: runs on
-    assert client.call("speed", {"level": 8})["ok"]
+    assert client.call("speed", {"level": 7})["ok"]  # a new state, so a frame, every tick
     assert client.call("run")["ok"]
     seq = client.last_seq
     client.frame(lambda f: f["running"], after=seq + 40)  # 40 frames acknowledged

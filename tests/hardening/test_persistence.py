@@ -203,6 +203,8 @@ def test_sigkill_mid_run_loses_at_most_the_last_save_interval(database) -> None:
         assert client.call("speed", {"level": 8})["ok"]
         assert client.call("run")["ok"]
         client.frame(lambda f: f["epoch"] > 50_000, timeout=30)
+        # then 10,000 epochs/s: still a run mid-flight for the saver, without a core kept busy
+        assert client.call("speed", {"level": 7})["ok"]
         # the saver saves the running session again and again: three saves seen in the file
         seen: set[tuple[int, float]] = set()
 
