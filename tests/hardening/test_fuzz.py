@@ -461,7 +461,7 @@ def test_raw_malformed_frames_on_a_live_server(live, caplog) -> None:
     bystander = live.client()
     bystander.frame()
     assert bystander.call("configure", {"hidden": [1]})["ok"]
-    assert bystander.call("speed", {"level": 7})["ok"]  # a run on the pool, a frame per tick
+    assert bystander.call("speed", {"level": 8})["ok"]
     assert bystander.call("run")["ok"]
     bystander.frame(lambda f: f["running"])
     start, frames = time.monotonic(), len(bystander.frames)
