@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 import websocket
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from live_support import LiveClient, eventually, examples
 from schema_strategies import broken, valid
@@ -416,6 +416,12 @@ def test_any_http_request_gets_no_server_error_and_the_headers(arena, method, pa
     headers = {}
     if token is not None:
         headers["X-Room-Token"] = token.encode("utf-8", "surrogatepass").decode("latin-1")
+    if path.startswith("//"):  # '//host/...': Werkzeug's test client encodes the host first
+        host = path[2:].split("/", 1)[0].split("?", 1)[0]
+        try:
+            host.encode("idna")
+        except UnicodeError:  # not a request a client can make (nor a test client build)
+            assume(False)
     response = arena["app"].test_client().open(path, method=method, headers=headers, data=body)
     response.close()
     assert response.status_code < 500, (method, path, response.status_code)

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.slow  # nginx, Redis and server processes
 
 #: How long Redis stays dead (the issue's replay: 5 s; REDIS_OUTAGE=60 replays the longest
 #: outage promised), and the promised resync after it returns.
-OUTAGE = float(os.environ.get("REDIS_OUTAGE", "5"))
+OUTAGE = float(os.environ.get("REDIS_OUTAGE", "3"))
 RESYNC = 20.0
 
 

@@ -129,7 +129,8 @@ def test_presenter_offline_and_a_late_process_across_redis(two: dict[str, Any]) 
     late = two["serve"]("c")  # started after the room opened: it has no picture of it
     carl = two["student"](late, code, name="Carl")
     first = carl.frame(lambda f: True)  # the room sent a complete picture when asked
-    assert first["history"]["reset"] and first["room"]["presenter"] == "online"
+    assert first["history"]["reset"] and first["room"]["presenter"] == "online", (
+        first["history"], first["room"])
     session = presenter.hello["session"]
     presenter.close()
     carl.frame(lambda f: f["room"]["presenter"] == "offline")
