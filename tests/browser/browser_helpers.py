@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,15 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SESSION_KEY = "backprop-xor-session"
 
 
-def screenshot(page: Any, name: str, full_page: bool = False) -> Path:
-    """Save a screenshot to test-artifacts/<name>.png."""
+#: Whether the tests save their screenshots (a tenth of a second each, about 70 a run):
+#: `BACKPROP_TEST_SCREENSHOTS=1 ./dev test tests/browser` to look at the pages they saw.
+SCREENSHOTS = os.environ.get("BACKPROP_TEST_SCREENSHOTS", "") not in ("", "0")
+
+
+def screenshot(page: Any, name: str, full_page: bool = False) -> Path | None:
+    """Save a screenshot to test-artifacts/<name>.png when SCREENSHOTS asks for them."""
+    if not SCREENSHOTS:
+        return None
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)

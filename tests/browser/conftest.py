@@ -4,9 +4,11 @@ The browser is Chromium's headless build, `chromium-headless-shell` (Debian's pa
 Playwright's own default for headless runs): the same Blink and V8 as the browser, without the
 desktop shell, so a page costs about a third of the CPU (docs/performance.md, "The suite's
 time"). $CHROMIUM picks another executable (`CHROMIUM=/usr/bin/chromium ./dev test` for the
-full browser); without either, /usr/bin/chromium. When none is installed the browser tests
-skip with the reason, except under CI=true, where they fail: CI must run them.
-Screenshots go to test-artifacts/ (gitignored).
+full browser); else the first of `chromium-headless-shell` and `chromium` on PATH. When none
+is installed the browser tests skip with the reason, except under CI=true, where they fail:
+CI must run them.
+Screenshots go to test-artifacts/ (gitignored) when BACKPROP_TEST_SCREENSHOTS=1
+(`browser_helpers.SCREENSHOTS`): look at them after a change to the page.
 
 The page is tested as it ships: the esbuild bundle (static/dist), rebuilt once per test run
 (a second; by tests/conftest.py's `pytest_sessionstart`, before any xdist worker starts) so

@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 import numpy as np
-from browser_helpers import ARTIFACTS, page_fmt, page_session
+from browser_helpers import ARTIFACTS, SCREENSHOTS, page_fmt, page_session
 from playwright.sync_api import expect
 from test_classroom import PROJECTOR, join, open_room
 
@@ -27,7 +27,10 @@ THIN = "\u2009"
 
 
 def shot(target: Any, name: str) -> None:
-    """A screenshot of a page or an element to test-artifacts/sweep-<name>.png."""
+    """A screenshot of a page or an element to test-artifacts/sweep-<name>.png (when the
+    run saves screenshots: browser_helpers.SCREENSHOTS)."""
+    if not SCREENSHOTS:
+        return
     ARTIFACTS.mkdir(exist_ok=True)
     target.screenshot(path=str(ARTIFACTS / f"sweep-{name}.png"))
 
