@@ -60,8 +60,9 @@ def pytest_sessionstart(session: Any) -> None:
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    """Mark property searches and live-server tests `slow`; with --quick, deselect slow
-    and browser tests (the browser folder's conftest marks its tests first)."""
+    """Mark property searches and live-server tests `slow`, and run the slow and browser
+    tests first; with --quick, deselect them (the browser folder's conftest marks its tests
+    first)."""
     from hypothesis import is_hypothesis_test
 
     for item in items:
@@ -70,6 +71,10 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
                 or LIVE_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
     if not config.getoption("--quick"):
+        # the tests that take seconds first, the quick ones last: the workers end together
+        # (xdist's worksteal hands out the tail), not one still in a long test at the end
+        items.sort(key=lambda item: not item.get_closest_marker("slow")
+                   and not item.get_closest_marker("browser"))
         return
     keep, left_out = [], []
     for item in items:
