@@ -42,6 +42,8 @@ MAX_SESSIONS = 500
 MAX_ID_LENGTH = 128
 #: How often changed sessions are saved (seconds): a crash loses at most about this much.
 SAVE_INTERVAL = 2.0
+#: Longest a shutdown waits for a save or reap in progress in the background loop (s).
+SHUTDOWN_WAIT = 5.0
 
 
 class RegistryFull(Exception):
@@ -81,6 +83,8 @@ class SessionRegistry:
         self._sessions: dict[bytes, Session] = {}
         self._by_sid: dict[str, tuple[Session, Any]] = {}
         self._reaper_stop: threading.Event | None = None
+        self._reaper_began = threading.Event()  # the reaper's loop runs (or ran)
+        self._reaper_done = threading.Event()  # and has ended
         self._address: dict[bytes, str] = {}
         self._per_address: Counter[str] = Counter()
         self._saved: dict[bytes, int] = {}  # key -> revision last saved
@@ -268,16 +272,20 @@ class SessionRegistry:
         interval = min(reap_every, self.save_interval) if self.store else reap_every
 
         def loop() -> None:
-            reaped = saved = self._clock()
-            while not stop.wait(interval):
-                now = self._clock()
-                if now - reaped >= reap_every:
-                    reaped = now
-                    self.health.attempt("reaper", self.reap, "sessions left alone are "
-                                        "freed at the next try")
-                if self.store is not None and now - saved >= self.save_interval:
-                    saved = now
-                    self.health.attempt("saver", self.save, "retried every interval")
+            self._reaper_began.set()
+            try:
+                reaped = saved = self._clock()
+                while not stop.wait(interval):
+                    now = self._clock()
+                    if now - reaped >= reap_every:
+                        reaped = now
+                        self.health.attempt("reaper", self.reap, "sessions left alone are "
+                                            "freed at the next try")
+                    if self.store is not None and now - saved >= self.save_interval:
+                        saved = now
+                        self.health.attempt("saver", self.save, "retried every interval")
+            finally:
+                self._reaper_done.set()
 
         self._spawn(loop)
 
@@ -286,6 +294,10 @@ class SessionRegistry:
         with self._lock:
             if self._reaper_stop is not None:
                 self._reaper_stop.set()
+        if self._reaper_began.is_set():
+            # a save the loop began before the stop ends first: the one below is the last,
+            # so no later one records the rooms closed by a shutdown after this one
+            self._reaper_done.wait(SHUTDOWN_WAIT)
         self.health.attempt("shutdown", lambda: self.save(stop=True))
         with self._lock:
             sessions = list(self._sessions.values())
