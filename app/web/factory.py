@@ -114,9 +114,8 @@ WARM_LAYOUTS = ((2,), (3,))
 
 def warm_up(done: threading.Event) -> None:
     """Compile the kernels of WARM_LAYOUTS now, in the background; `done` is set after."""
-    from app.engine import TrainingConfig
+    from app.engine import TrainingConfig, compile_shape
     from app.engine.sliced_sweep import compile_kernels
-    from app.engine.warm import compile_shape
 
     try:
         for hidden in WARM_LAYOUTS:

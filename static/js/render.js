@@ -15,6 +15,9 @@ export const SURFACE_MS = 100;
 /** The shortest time between two paints of the error curve while running (ms); at once else. */
 export const CURVE_RUNNING_MS = 100;
 
+/** The system's "reduce motion" setting, one live query (`.matches` follows a change). */
+const REDUCE_MOTION = globalThis.matchMedia?.("(prefers-reduced-motion: reduce)") ?? null;
+
 /**
  * The canvases' jobs on `scheduler`, drawing from `state` (store.js). `canvases`: {network,
  * curve, surface, caption (the surface's), hidden (the fallback box inside the canvas that
@@ -22,11 +25,6 @@ export const CURVE_RUNNING_MS = 100;
  * {layout, theme, saturated, frameArrived(previousTrace, frame), setTheme(), mark(...names),
  * picture(kind) (the network or the curve to export)}.
  */
-/** Whether the user's system asks for reduced motion (read each time: it can change). */
-function reducedMotion() {
-  return Boolean(globalThis.matchMedia?.("(prefers-reduced-motion: reduce)").matches);
-}
-
 export function createCanvases(scheduler, state, canvases) {
   const view = { layout: null, theme: null, anim: null, saturated: new Set(), lastTraceAt: 0 };
   const shown = { surfaceVersion: -1, curveEpoch: null };
@@ -217,7 +215,7 @@ export function createCanvases(scheduler, state, canvases) {
     const now = performance.now();
     // the user's system asks for less motion (prefers-reduced-motion): the step is drawn at
     // once, in its final state, without the pulses travelling along the weights
-    const phases = reducedMotion() ? [] : phasesToPlay(previousTrace, frame.trace);
+    const phases = REDUCE_MOTION?.matches ? [] : phasesToPlay(previousTrace, frame.trace);
     if (phases.length) {
       const interval = now - view.lastTraceAt;
       const per = frame.running ? Math.max(60, Math.min(420, (interval * 0.9) / phases.length)) : 420;
